@@ -1,0 +1,1 @@
+"""HTTP API (FastAPI) and the `mukhattat` command line: parse, call `plans`/`tiles`, format."""

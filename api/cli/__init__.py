@@ -1,0 +1,45 @@
+"""The `mukhattat` command line: one Typer app with a sub-app per resource."""
+
+import sys
+from collections.abc import Sequence
+
+import click
+import typer
+
+from api.cli import db, imports, plans, serving
+from gis.errors import GisError
+from plans.errors import PlanError
+
+app = typer.Typer(
+    name="mukhattat",
+    help="Digitise zoning plans, check building permits, print plan extracts.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db.app, name="db")
+app.add_typer(imports.app, name="import")
+app.add_typer(plans.app, name="plans")
+app.command("serve")(serving.serve)
+app.command("demo")(serving.demo)
+
+
+def run(argv: Sequence[str]) -> int:
+    """Run the command line on `argv`; return the exit status (2 usage, 1 runtime error)."""
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(args=list(argv), prog_name="mukhattat", standalone_mode=False)
+    except click.exceptions.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Abort:
+        typer.echo("aborted", err=True)
+        return 1
+    except (PlanError, GisError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        return 1
+    return result if isinstance(result, int) else 0
+
+
+def main() -> None:
+    """Entry point of the `mukhattat` console script."""
+    sys.exit(run(sys.argv[1:]))

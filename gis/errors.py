@@ -1,0 +1,21 @@
+"""Errors raised by the pure spatial layer; every one derives from `GisError`."""
+
+
+class GisError(Exception):
+    """Root of every error raised by `gis`."""
+
+
+class VectorReadError(GisError, ValueError):
+    """A vector file could not be read (missing, corrupt, unknown format or layer)."""
+
+
+class CRSError(GisError, ValueError):
+    """A coordinate reference system is missing, unknown or unsuitable."""
+
+
+class CRSMismatchError(CRSError):
+    """Coordinates do not fit the CRS they claim to be in."""
+
+
+class InvalidGeometryError(GisError, ValueError):
+    """Geometries are invalid and could not (or may not) be repaired."""

@@ -1,0 +1,33 @@
+"""Errors of the domain layer; every one derives from `PlanError` and maps to one HTTP status."""
+
+
+class PlanError(Exception):
+    """Root of every error raised by `plans`."""
+
+
+class NotFoundError(PlanError, LookupError):
+    """A municipality, plan, version or parcel that was asked for does not exist."""
+
+
+class ConflictError(PlanError):
+    """The request contradicts what is stored (a duplicate number, a version already published)."""
+
+
+class ImportDataError(PlanError, ValueError):
+    """An import file's content is unusable (missing column, empty code, duplicate numbers)."""
+
+
+class StorageUnavailableError(PlanError):
+    """The database cannot be reached or is not migrated."""
+
+
+class StorageCRSMismatchError(PlanError):
+    """The database stores geometries in another CRS than the one configured."""
+
+
+class ClusterError(PlanError):
+    """The embedded PostgreSQL cluster could not be created, started or stopped."""
+
+
+class PostgresMissingError(ClusterError):
+    """PostgreSQL server binaries or the PostGIS extension are not installed."""

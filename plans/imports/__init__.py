@@ -1,0 +1,1 @@
+"""Imports of existing vector data (GeoPackage, Shapefile, GeoJSON, DXF) into storage."""

@@ -1,0 +1,1 @@
+"""Storage in PostgreSQL/PostGIS: models, migrations, repositories, the local cluster."""

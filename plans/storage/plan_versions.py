@@ -1,0 +1,140 @@
+"""Repository of plans and their versions."""
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from plans.errors import NotFoundError
+from plans.records import PlanVersionSummary
+from plans.storage.models import (
+    Municipality,
+    Plan,
+    PlanVersion,
+    SourceKind,
+    VersionStatus,
+    Zone,
+)
+
+PUBLISHED = (VersionStatus.IN_FORCE, VersionStatus.SUPERSEDED)
+
+
+def ensure_plan(session: Session, municipality: Municipality, number: str) -> Plan:
+    """Return the plan `number` of `municipality`, adding it first when it does not exist."""
+    found = session.scalar(
+        select(Plan).where(Plan.municipality_id == municipality.id, Plan.number == number)
+    )
+    if found is not None:
+        return found
+    plan = Plan(municipality_id=municipality.id, number=number)
+    session.add(plan)
+    session.flush()
+    return plan
+
+
+def lock_plan(session: Session, municipality_code: str, number: str) -> Plan:
+    """Return the plan, locked for update so version numbering and publishing serialise."""
+    plan = session.scalar(
+        select(Plan)
+        .join(Municipality)
+        .where(Municipality.code == municipality_code, Plan.number == number)
+        .with_for_update(of=Plan)
+    )
+    if plan is None:
+        raise NotFoundError(f"no plan {number!r} in municipality {municipality_code!r}")
+    return plan
+
+
+def add_version(
+    session: Session,
+    plan: Plan,
+    *,
+    effective_from: dt.date,
+    source_kind: SourceKind,
+    source_name: str | None,
+    quality_report: dict[str, Any] | None = None,
+    created_by: str | None = None,
+) -> PlanVersion:
+    """Add the plan's next version as a draft and return it."""
+    session.execute(select(Plan.id).where(Plan.id == plan.id).with_for_update())
+    latest = session.scalar(
+        select(func.max(PlanVersion.version)).where(PlanVersion.plan_id == plan.id)
+    )
+    version = PlanVersion(
+        plan_id=plan.id,
+        version=(latest or 0) + 1,
+        status=VersionStatus.DRAFT,
+        effective_from=effective_from,
+        source_kind=source_kind,
+        source_name=source_name,
+        quality_report=quality_report,
+        created_by=created_by,
+    )
+    session.add(version)
+    session.flush()
+    return version
+
+
+def find_version(session: Session, plan: Plan, version: int) -> PlanVersion:
+    """Return version `version` of `plan`, or raise `NotFoundError`."""
+    found = session.scalar(
+        select(PlanVersion).where(PlanVersion.plan_id == plan.id, PlanVersion.version == version)
+    )
+    if found is None:
+        raise NotFoundError(f"plan {plan.number!r} has no version {version}")
+    return found
+
+
+def current_in_force(session: Session, plan: Plan) -> PlanVersion | None:
+    """Return the plan's version whose status is in force, if any."""
+    return session.scalar(
+        select(PlanVersion).where(
+            PlanVersion.plan_id == plan.id, PlanVersion.status == VersionStatus.IN_FORCE
+        )
+    )
+
+
+def versions_in_force_ids(session: Session, on: dt.date) -> list[int]:
+    """Return the ids of every plan version in force on date `on`."""
+    return list(
+        session.scalars(
+            select(PlanVersion.id).where(
+                PlanVersion.status.in_(PUBLISHED),
+                PlanVersion.effective_from <= on,
+                or_(PlanVersion.effective_to.is_(None), PlanVersion.effective_to > on),
+            )
+        )
+    )
+
+
+def list_versions(
+    session: Session, municipality_code: str | None = None
+) -> list[PlanVersionSummary]:
+    """Return every plan version (of one municipality, if given), newest last per plan."""
+    zone_count = (
+        select(func.count(Zone.id)).where(Zone.plan_version_id == PlanVersion.id).scalar_subquery()
+    )
+    query = (
+        select(PlanVersion, Plan.number, Municipality.code, zone_count)
+        .join(Plan, PlanVersion.plan_id == Plan.id)
+        .join(Municipality, Plan.municipality_id == Municipality.id)
+        .order_by(Municipality.code, Plan.number, PlanVersion.version)
+    )
+    if municipality_code is not None:
+        query = query.where(Municipality.code == municipality_code)
+    return [
+        PlanVersionSummary(
+            municipality=code,
+            plan_number=number,
+            version=v.version,
+            plan_version_id=v.id,
+            status=v.status.value,
+            effective_from=v.effective_from,
+            effective_to=v.effective_to,
+            source_kind=v.source_kind.value,
+            source_name=v.source_name,
+            zones=int(zones),
+        )
+        for v, number, code, zones in session.execute(query)
+    ]

@@ -1,0 +1,92 @@
+"""Repository of zones: bulk insert of a version's zones and paged reads."""
+
+import datetime as dt
+from collections.abc import Sequence
+
+from geoalchemy2.shape import from_shape
+from shapely.geometry import MultiPolygon
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from plans.records import Feature, FeaturePage
+from plans.storage.features import bbox_filter, page_features
+from plans.storage.models import Municipality, Plan, PlanVersion, Zone
+from plans.storage.plan_versions import versions_in_force_ids
+
+
+def add_zones(
+    session: Session,
+    plan_version_id: int,
+    *,
+    codes: Sequence[str],
+    geoms: Sequence[MultiPolygon],
+    confidences: Sequence[float],
+    srid: int,
+) -> int:
+    """Insert the zones of one version (geometries in the storage SRID); return the count."""
+    rows = [
+        {
+            "plan_version_id": plan_version_id,
+            "zone_code": code,
+            "geom": from_shape(geom, srid=srid),
+            "confidence": confidence,
+        }
+        for code, geom, confidence in zip(codes, geoms, confidences, strict=True)
+    ]
+    if rows:
+        session.execute(insert(Zone), rows)
+    return len(rows)
+
+
+def zone_features(
+    session: Session,
+    *,
+    bbox: Sequence[float] | None = None,
+    plan_version_id: int | None = None,
+    on: dt.date | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> FeaturePage:
+    """Return zones of one version, or of every version in force on `on` (default today)."""
+    query = (
+        select(
+            Zone.zone_code,
+            Zone.confidence,
+            Municipality.code.label("municipality"),
+            Plan.number.label("plan"),
+            PlanVersion.version,
+            PlanVersion.status,
+            PlanVersion.effective_from,
+        )
+        .join(PlanVersion, Zone.plan_version_id == PlanVersion.id)
+        .join(Plan, PlanVersion.plan_id == Plan.id)
+        .join(Municipality, Plan.municipality_id == Municipality.id)
+    )
+    if plan_version_id is not None:
+        query = query.where(Zone.plan_version_id == plan_version_id)
+    else:
+        query = query.where(
+            Zone.plan_version_id.in_(versions_in_force_ids(session, on or dt.date.today()))
+        )
+    if bbox is not None:
+        query = query.where(bbox_filter(Zone.geom_3857, bbox))
+    return page_features(
+        session, query, geom=Zone.geom, id_column=Zone.id, limit=limit, offset=offset
+    )
+
+
+def zone_feature(session: Session, zone_id: int) -> Feature | None:
+    """Return one zone by id, whatever its version's status."""
+    query = select(Zone.zone_code, Zone.confidence, Zone.plan_version_id).where(Zone.id == zone_id)
+    page = page_features(session, query, geom=Zone.geom, id_column=Zone.id, limit=1, offset=0)
+    return page.features[0] if page.features else None
+
+
+def zone_areas(session: Session, plan_version_id: int) -> dict[str, float]:
+    """Return the stored area in m² of each zone code of a version."""
+    rows = session.execute(
+        select(Zone.zone_code, func.sum(func.ST_Area(Zone.geom)))
+        .where(Zone.plan_version_id == plan_version_id)
+        .group_by(Zone.zone_code)
+    )
+    return {code: float(area) for code, area in rows}

@@ -1,0 +1,1 @@
+"""Map output: vector tiles from PostGIS, raster tiles of scans, and the one symbology."""
