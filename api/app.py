@@ -17,7 +17,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = open_engine(settings)
+        engine = open_engine(settings, require_reachable=False)
         app.state.engine = engine
         app.state.sessions = sessionmaker(engine)
         try:

@@ -1,5 +1,6 @@
 """Open the deployment's database from its settings: engine, sessions, one transaction per use."""
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -7,17 +8,30 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.settings import Settings
+from plans.errors import StorageUnavailableError
 from plans.storage.database import check_storage_srid, make_engine
 from plans.storage.lifecycle import resolve_url
 
+logger = logging.getLogger("mukhattat")
 
-def open_engine(settings: Settings) -> Engine:
-    """Return an engine on the configured database, after checking its storage SRID."""
+
+def open_engine(settings: Settings, *, require_reachable: bool = True) -> Engine:
+    """Return an engine on the configured database, after checking its storage SRID.
+
+    A server that is down raises `StorageUnavailableError`, unless `require_reachable` is
+    false: a service then starts anyway, answers 503 and recovers when the database is back.
+    """
     url = resolve_url(
         data_dir=settings.data_dir, server_url=settings.server_url, pg_bindir=settings.pg_bindir
     )
     engine = make_engine(url)
-    check_storage_srid(engine, settings.storage_srid)
+    try:
+        check_storage_srid(engine, settings.storage_srid)
+    except StorageUnavailableError:
+        if require_reachable:
+            engine.dispose()
+            raise
+        logger.warning("database unreachable at start-up; serving 503 until it is back")
     return engine
 
 

@@ -3,8 +3,8 @@
 import sys
 from collections.abc import Sequence
 
-import click
 import typer
+from pydantic import ValidationError
 
 from api.cli import db, imports, plans, serving
 from gis.errors import GisError
@@ -28,16 +28,29 @@ def run(argv: Sequence[str]) -> int:
     command = typer.main.get_command(app)
     try:
         result = command.main(args=list(argv), prog_name="mukhattat", standalone_mode=False)
-    except click.exceptions.ClickException as exc:
-        exc.show()
-        return exc.exit_code
-    except click.exceptions.Abort:
+    except typer.Abort:
         typer.echo("aborted", err=True)
+        return 1
+    except typer.TyperException as exc:  # usage errors: bad option, missing argument
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            typer.echo(f"error: {exc}", err=True)
+        return int(getattr(exc, "exit_code", 2))
+    except ValidationError as exc:  # the settings read from MUKHATTAT_* variables
+        typer.echo(f"error: invalid setting: {_settings_problem(exc)}", err=True)
         return 1
     except (PlanError, GisError) as exc:
         typer.echo(f"error: {exc}", err=True)
         return 1
     return result if isinstance(result, int) else 0
+
+
+def _settings_problem(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    name = "MUKHATTAT_" + "_".join(str(p) for p in first["loc"]).upper()
+    return f"{name}: {first['msg'].removeprefix('Value error, ')}"
 
 
 def main() -> None:

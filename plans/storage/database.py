@@ -59,14 +59,18 @@ def describe_server(engine: Engine) -> dict[str, str]:
 
 
 def check_storage_srid(engine: Engine, expected_srid: int) -> None:
-    """Raise `StorageCRSMismatchError` if the zone geometries are stored in another SRID."""
-    with engine.connect() as conn:
-        stored = conn.execute(
-            text(
-                "SELECT srid FROM geometry_columns "
-                "WHERE f_table_name = 'zone' AND f_geometry_column = 'geom'"
-            )
-        ).scalar_one_or_none()
+    """Raise `StorageCRSMismatchError` if the zone geometries are stored in another SRID.
+
+    An unmigrated database passes (there is nothing stored yet); an unreachable one raises
+    `StorageUnavailableError`.
+    """
+    try:
+        with engine.connect() as conn:
+            if conn.execute(text("SELECT to_regclass('public.zone')")).scalar() is None:
+                return
+            stored = conn.execute(text("SELECT Find_SRID('public', 'zone', 'geom')")).scalar()
+    except OperationalError as exc:
+        raise StorageUnavailableError(f"database unreachable: {_reason(exc)}") from exc
     if stored is not None and stored != expected_srid:
         raise StorageCRSMismatchError(
             f"the database stores geometries in EPSG:{stored}, but MUKHATTAT_CRS is "

@@ -1,0 +1,28 @@
+"""The real app on the test database; each request shares the test's rolled-back session."""
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from api.app import create_app
+from api.deps import get_session
+from api.settings import Settings
+from plans.demo import load_sample
+
+
+@pytest.fixture
+def client(engine, session: Session, tmp_path) -> Iterator[TestClient]:
+    settings = Settings(
+        database_url=engine.url.render_as_string(hide_password=False), data_dir=tmp_path
+    )
+    app = create_app(settings)
+    app.dependency_overrides[get_session] = lambda: session
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def sample(session, storage_crs, tmp_path):
+    return load_sample(session, tmp_path / "sample", storage_crs=storage_crs)
