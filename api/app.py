@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from sqlalchemy.orm import sessionmaker
 
 from api.errors import register_error_handlers
-from api.routes import features, health
+from api.routes import features, health, tiles
 from api.runtime import open_engine
 from api.settings import Settings, get_settings
 
@@ -35,6 +35,7 @@ def create_app(settings: Settings) -> FastAPI:
     register_error_handlers(app)
     app.include_router(health.router)
     app.include_router(features.router)
+    app.include_router(tiles.router)
     return app
 
 

@@ -108,6 +108,20 @@ def versions_in_force_ids(session: Session, on: dt.date) -> list[int]:
     )
 
 
+def select_version_ids(
+    session: Session, *, plan_version_id: int | None = None, on: dt.date | None = None
+) -> list[int]:
+    """Return `[plan_version_id]` if named (and existing), else the versions in force on `on`.
+
+    `on` defaults to today: what the public sees unless it asks for history or a draft.
+    """
+    if plan_version_id is None:
+        return versions_in_force_ids(session, on or dt.date.today())
+    if session.get(PlanVersion, plan_version_id) is None:
+        raise NotFoundError(f"no plan version with id {plan_version_id}")
+    return [plan_version_id]
+
+
 def list_versions(
     session: Session, municipality_code: str | None = None
 ) -> list[PlanVersionSummary]:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from plans.records import Feature, FeaturePage
 from plans.storage.features import bbox_filter, page_features
 from plans.storage.models import Municipality, Plan, PlanVersion, Zone
-from plans.storage.plan_versions import versions_in_force_ids
+from plans.storage.plan_versions import select_version_ids
 
 
 def add_zones(
@@ -62,12 +62,8 @@ def zone_features(
         .join(Plan, PlanVersion.plan_id == Plan.id)
         .join(Municipality, Plan.municipality_id == Municipality.id)
     )
-    if plan_version_id is not None:
-        query = query.where(Zone.plan_version_id == plan_version_id)
-    else:
-        query = query.where(
-            Zone.plan_version_id.in_(versions_in_force_ids(session, on or dt.date.today()))
-        )
+    version_ids = select_version_ids(session, plan_version_id=plan_version_id, on=on)
+    query = query.where(Zone.plan_version_id.in_(version_ids))
     if bbox is not None:
         query = query.where(bbox_filter(Zone.geom_3857, bbox))
     return page_features(
@@ -90,3 +86,24 @@ def zone_areas(session: Session, plan_version_id: int) -> dict[str, float]:
         .group_by(Zone.zone_code)
     )
     return {code: float(area) for code, area in rows}
+
+
+def zone_codes(session: Session, version_ids: Sequence[int]) -> list[str]:
+    """Return the distinct zone codes of the given versions, sorted."""
+    rows = session.scalars(
+        select(Zone.zone_code).where(Zone.plan_version_id.in_(version_ids)).distinct()
+    )
+    return sorted(rows)
+
+
+def zones_extent_lonlat(
+    session: Session, version_ids: Sequence[int]
+) -> tuple[float, float, float, float] | None:
+    """Return the lon/lat bounds of the given versions' zones (None when they have none)."""
+    extent = func.ST_Transform(func.ST_SetSRID(func.ST_Extent(Zone.geom_3857), 3857), 4326)
+    row = session.execute(
+        select(
+            func.ST_XMin(extent), func.ST_YMin(extent), func.ST_XMax(extent), func.ST_YMax(extent)
+        ).where(Zone.plan_version_id.in_(version_ids))
+    ).one()
+    return None if row[0] is None else (float(row[0]), float(row[1]), float(row[2]), float(row[3]))

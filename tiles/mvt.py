@@ -1,0 +1,102 @@
+"""Mapbox vector tiles of zones and parcels, encoded by PostGIS (`ST_AsMVT`).
+
+Filtering uses the stored, GiST-indexed EPSG:3857 columns against the tile envelope; z/x/y only
+reach SQL as bound numbers. Geometries are simplified to about one screen pixel, and features
+smaller than about 2x2 pixels are dropped (FINDINGS.md: vector tiles from PostGIS).
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import morecantile
+from sqlalchemy import ColumnElement, func, literal_column, select
+from sqlalchemy.orm import Session
+
+from plans.storage.models import Parcel, Zone
+
+EXTENT = 4096
+BUFFER = 64
+MAX_ZOOM = 22
+_SCREEN_TILE_PX = 256
+_MIN_FEATURE_PX = 2
+_TMS = morecantile.tms.get("WebMercatorQuad")
+
+
+class TileOutOfRangeError(ValueError):
+    """z/x/y do not name a tile of the Web Mercator grid."""
+
+
+@dataclass(frozen=True)
+class TileEnvelope:
+    """A tile's bounds in EPSG:3857 and the size of one screen pixel there."""
+
+    bounds: tuple[float, float, float, float]
+    pixel: float
+
+
+def tile_envelope(z: int, x: int, y: int) -> TileEnvelope:
+    """Return the EPSG:3857 envelope of tile z/x/y, or raise `TileOutOfRangeError`."""
+    if not 0 <= z <= MAX_ZOOM:
+        raise TileOutOfRangeError(f"zoom {z} is outside 0..{MAX_ZOOM}")
+    last = 2**z - 1
+    if not (0 <= x <= last and 0 <= y <= last):
+        raise TileOutOfRangeError(
+            f"tile {z}/{x}/{y} does not exist: x and y must be within 0..{last}"
+        )
+    box = _TMS.xy_bounds(morecantile.Tile(x=x, y=y, z=z))
+    bounds = (box.left, box.bottom, box.right, box.top)
+    return TileEnvelope(bounds=bounds, pixel=(box.right - box.left) / _SCREEN_TILE_PX)
+
+
+def zones_tile(session: Session, envelope: TileEnvelope, *, version_ids: Sequence[int]) -> bytes:
+    """Return the `zones` layer tile for the given plan versions (zone code and confidence)."""
+    if not version_ids:
+        return b""
+    return _tile(
+        session,
+        envelope,
+        layer="zones",
+        geom=Zone.geom_3857,
+        columns=[Zone.id, Zone.zone_code, Zone.confidence],
+        where=[Zone.plan_version_id.in_(version_ids)],
+    )
+
+
+def parcels_tile(session: Session, envelope: TileEnvelope) -> bytes:
+    """Return the `parcels` layer tile (parcel number)."""
+    return _tile(
+        session,
+        envelope,
+        layer="parcels",
+        geom=Parcel.geom_3857,
+        columns=[Parcel.id, Parcel.number],
+        where=[],
+    )
+
+
+def _tile(
+    session: Session,
+    envelope: TileEnvelope,
+    *,
+    layer: str,
+    geom: Any,
+    columns: Sequence[Any],
+    where: Sequence[ColumnElement[bool]],
+) -> bytes:
+    box = func.ST_MakeEnvelope(*envelope.bounds, 3857)
+    simplified = func.ST_Simplify(geom, envelope.pixel, True)
+    rows = (
+        select(*columns, func.ST_AsMVTGeom(simplified, box, EXTENT, BUFFER, True).label("geom"))
+        .where(
+            geom.op("&&")(box),
+            func.ST_Area(geom) >= (_MIN_FEATURE_PX * envelope.pixel) ** 2,
+            *where,
+        )
+        .subquery("mvt_rows")
+    )
+    query = select(
+        func.ST_AsMVT(literal_column("mvt_rows"), layer, EXTENT, "geom", "id")
+    ).select_from(rows)
+    data = session.scalar(query)
+    return bytes(data) if data else b""
