@@ -5,6 +5,8 @@ INSTALLED := $(VENV)/.installed
 
 .PHONY: demo test lint system-deps clean-db
 
+WEB := web/node_modules/.package-lock.json
+
 $(INSTALLED): pyproject.toml scripts/install-system-deps
 	scripts/install-system-deps
 	$(PYTHON) -m venv $(VENV)
@@ -12,13 +14,17 @@ $(INSTALLED): pyproject.toml scripts/install-system-deps
 	$(VENV)/bin/pip install --quiet -e '.[dev]'
 	touch $(INSTALLED)
 
+# The viewer's front-end packages, from the npm registry, served locally (no CDN).
+$(WEB): web/package.json web/package-lock.json $(INSTALLED)
+	npm ci --prefix web --no-audit --no-fund --loglevel=error
+
 system-deps:
 	scripts/install-system-deps
 
-demo: $(INSTALLED)
+demo: $(INSTALLED) $(WEB)
 	$(VENV)/bin/mukhattat demo
 
-test: $(INSTALLED)
+test: $(INSTALLED) $(WEB)
 	scripts/test
 
 lint: $(INSTALLED)

@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     """Municipality code that commands act on when none is given."""
     pg_bindir: Path | None = None
     """PostgreSQL server binaries for the local cluster (found automatically when unset)."""
+    web_dir: Path = Path(__file__).resolve().parents[1] / "web"
+    """Viewer assets: index.html and friends, with the npm packages in node_modules/."""
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1

@@ -11,6 +11,8 @@ from gis.errors import InvalidGeometryError
 from gis.types import INVALID_POLICIES, InvalidPolicy
 
 _MAX_LISTED = 10
+# Far below any surveyed precision (2 µm at UTM northings) yet above GEOS's robustness limits.
+_RELATIVE_GRID = 1e-12
 
 
 @dataclass(frozen=True)
@@ -118,10 +120,22 @@ def _repair_one(
     reason = shapely.is_valid_reason(flat)
     if policy == "reject":
         return _Problem(fid, f"invalid ({reason})")
-    fixed = polygonal_part(shapely.make_valid(flat, method="structure", keep_collapsed=False))
+    fixed = _make_valid(flat)
     if fixed.is_empty:
         return _Problem(fid, f"invalid ({reason}) and nothing polygonal is left after repair")
+    if not fixed.is_valid:
+        return _Problem(fid, f"invalid ({reason}) and could not be repaired")
     return fixed, True, had_z
+
+
+def _make_valid(geom: BaseGeometry) -> MultiPolygon:
+    """Repair with GEOS; if vertices too close for GEOS remain, snap to a relative grid and retry."""
+    fixed = polygonal_part(shapely.make_valid(geom, method="structure", keep_collapsed=False))
+    if fixed.is_valid:
+        return fixed
+    magnitude = max(1.0, *(abs(v) for v in geom.bounds))
+    snapped = shapely.set_precision(geom, magnitude * _RELATIVE_GRID, mode="pointwise")
+    return polygonal_part(shapely.make_valid(snapped, method="structure", keep_collapsed=False))
 
 
 def _describe(problems: Sequence[_Problem]) -> str:

@@ -73,3 +73,23 @@ class FeaturePage:
     offset: int
     limit: int
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ZoneShare:
+    """The part of a parcel that lies in one zone."""
+
+    zone_code: str
+    area_m2: float
+    share: float
+
+
+@dataclass(frozen=True)
+class ParcelZoning:
+    """A parcel with the zones (of the versions in force) that cover it."""
+
+    parcel_id: int
+    municipality: str
+    number: str
+    area_m2: float
+    zones: tuple[ZoneShare, ...]

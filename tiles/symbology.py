@@ -103,6 +103,14 @@ def maplibre_style(codes: Iterable[str], *, tiles_base: str) -> dict[str, Any]:
                 "line",
                 {"line-color": outline if styles else fallback.outline, "line-width": 1.2},
             ),
+            # Invisible fill: makes the inside of a parcel clickable in the viewer.
+            _layer(
+                "parcels-fill",
+                "parcels",
+                "fill",
+                {"fill-color": "#000000", "fill-opacity": 0},
+                minzoom=15,
+            ),
             _layer(
                 "parcels-line",
                 "parcels",

@@ -58,7 +58,5 @@ def demo(
     if no_serve:
         return
     base = f"http://{host or settings.host}:{port or settings.port}"
-    typer.echo(
-        f"open {base}/docs, {base}/collections/zones/items, {base}/collections/parcels/items"
-    )
+    typer.echo(f"viewer: {base}/   API: {base}/docs   features: {base}/collections")
     serve(host=host, port=port)

@@ -44,9 +44,8 @@ class ItemsParams:
     version: Annotated[int | None, Query(description="a plan version id (e.g. a draft)")] = None
 
 
-@router.get("/", summary="Landing page")
-def read_landing(request: Request) -> dict[str, Any]:
-    """OGC API landing page: links to the API description, conformance and collections."""
+def landing_document(request: Request) -> dict[str, Any]:
+    """Return the OGC API landing page: links to the API description, conformance, collections."""
     base = str(request.base_url).rstrip("/")
     return {
         "title": "Mukhattat",

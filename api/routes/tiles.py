@@ -12,15 +12,15 @@ from api.errors import BadParameterError
 from plans.storage.plan_versions import select_version_ids
 from plans.storage.zones import zone_codes, zones_extent_lonlat
 from tiles.mvt import MAX_ZOOM, TileOutOfRangeError, parcels_tile, tile_envelope, zones_tile
-from tiles.symbology import maplibre_style
+from tiles.symbology import legend, maplibre_style
 
 router = APIRouter(tags=["tiles"])
 
 MVT = "application/vnd.mapbox-vector-tile"
 Layer = Literal["zones", "parcels"]
 LAYER_FIELDS = {
-    "zones": {"id": "Number", "zone_code": "String", "confidence": "Number"},
-    "parcels": {"id": "Number", "number": "String"},
+    "zones": {"zone_code": "String", "confidence": "Number"},
+    "parcels": {"number": "String"},
 }
 PARCELS_MAX_AGE_S = 60
 
@@ -89,6 +89,24 @@ def read_style(
     version_ids = select_version_ids(session, plan_version_id=params.version, on=params.date)
     base = str(request.base_url).rstrip("/")
     return maplibre_style(zone_codes(session, version_ids), tiles_base=f"{base}/tiles")
+
+
+@router.get("/legend.json", summary="Legend of the zones shown")
+def read_legend(
+    session: SessionDep, params: Annotated[VersionParams, Depends()]
+) -> list[dict[str, Any]]:
+    """Return the legend entries (colour, hatch, names in Arabic and English) of the zones shown."""
+    version_ids = select_version_ids(session, plan_version_id=params.version, on=params.date)
+    return [
+        {
+            "code": s.code,
+            "fill": s.fill,
+            "outline": s.outline,
+            "hatch": s.hatch,
+            "name": {"ar": s.name_ar, "en": s.name_en},
+        }
+        for s in legend(zone_codes(session, version_ids))
+    ]
 
 
 def _etag(version_ids: list[int]) -> str:

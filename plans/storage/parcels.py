@@ -8,9 +8,10 @@ from shapely.geometry import MultiPolygon
 from sqlalchemy import Numeric, cast, func, insert, select
 from sqlalchemy.orm import Session
 
-from plans.records import Feature, FeaturePage
+from plans.errors import NotFoundError
+from plans.records import Feature, FeaturePage, ParcelZoning, ZoneShare
 from plans.storage.features import bbox_filter, page_features
-from plans.storage.models import Municipality, Parcel
+from plans.storage.models import Municipality, Parcel, Zone
 
 
 def existing_numbers(session: Session, municipality_id: int, numbers: Iterable[str]) -> list[str]:
@@ -78,3 +79,29 @@ def parcel_feature(session: Session, parcel_id: int) -> Feature | None:
     query = select(Parcel.number).where(Parcel.id == parcel_id)
     page = page_features(session, query, geom=Parcel.geom, id_column=Parcel.id, limit=1, offset=0)
     return page.features[0] if page.features else None
+
+
+def parcel_zoning(session: Session, parcel_id: int, *, version_ids: Sequence[int]) -> ParcelZoning:
+    """Return a parcel with the zones of `version_ids` under it, largest share first."""
+    row = session.execute(
+        select(Parcel.number, Municipality.code, func.ST_Area(Parcel.geom))
+        .join(Municipality, Parcel.municipality_id == Municipality.id)
+        .where(Parcel.id == parcel_id)
+    ).one_or_none()
+    if row is None:
+        raise NotFoundError(f"no parcel with id {parcel_id}")
+    number, municipality, area = row
+    overlap = func.ST_Area(func.ST_Intersection(Zone.geom, Parcel.geom))
+    shares = session.execute(
+        select(Zone.zone_code, func.sum(overlap))
+        .join(Parcel, func.ST_Intersects(Zone.geom, Parcel.geom))
+        .where(Parcel.id == parcel_id, Zone.plan_version_id.in_(version_ids))
+        .group_by(Zone.zone_code)
+        .order_by(func.sum(overlap).desc())
+    ).all()
+    zones = tuple(
+        ZoneShare(zone_code=code, area_m2=round(float(part), 2), share=round(float(part) / area, 4))
+        for code, part in shares
+        if part and part > 0
+    )
+    return ParcelZoning(parcel_id, municipality, number, round(float(area), 2), zones)

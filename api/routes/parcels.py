@@ -1,0 +1,29 @@
+"""Parcels and the zoning that covers them."""
+
+from dataclasses import asdict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+
+from api.deps import SessionDep
+from api.routes.tiles import VersionParams
+from plans.storage.parcels import parcel_zoning
+from plans.storage.plan_versions import select_version_ids
+from tiles.symbology import style_for
+
+router = APIRouter(tags=["parcels"])
+
+
+@router.get("/parcels/{parcel_id}/zoning", summary="Zones covering a parcel")
+def read_parcel_zoning(
+    parcel_id: int, session: SessionDep, params: Annotated[VersionParams, Depends()]
+) -> dict[str, Any]:
+    """Return the parcel's number and area and each zone's share of it, with zone names."""
+    version_ids = select_version_ids(session, plan_version_id=params.version, on=params.date)
+    zoning = parcel_zoning(session, parcel_id, version_ids=version_ids)
+    body = asdict(zoning)
+    for zone in body["zones"]:
+        style = style_for(zone["zone_code"])
+        zone["name"] = {"ar": style.name_ar, "en": style.name_en}
+        zone["color"] = style.fill
+    return body

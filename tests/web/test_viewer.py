@@ -1,0 +1,58 @@
+import httpx
+from playwright.sync_api import Page, expect
+
+READY = "body[data-ready='1']"
+
+
+def _open(browser, url) -> Page:
+    page = browser.new_page(viewport={"width": 1200, "height": 800})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(url)
+    page.wait_for_selector(READY, timeout=30_000)
+    assert not errors, errors
+    return page
+
+
+def test_viewer_draws_zones_and_legend(browser, live_server, tmp_path):
+    page = _open(browser, live_server + "/")
+    zones = page.evaluate("mukhattat.map.queryRenderedFeatures({layers: ['zones-fill']}).length")
+    assert zones > 0
+    expect(page.locator("#legend li")).to_have_count(5)
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    page.screenshot(path=tmp_path / "viewer.png")
+
+
+def test_click_parcel_shows_its_zoning(browser, live_server):
+    page = _open(browser, live_server + "/")
+    page.evaluate("mukhattat.map.jumpTo({center: [39.2030, 21.5499], zoom: 18})")
+    parcels_drawn = "mukhattat.map.queryRenderedFeatures({layers: ['parcels-fill']}).length > 0"
+    page.wait_for_function(f"mukhattat.map.loaded() && {parcels_drawn}", timeout=30_000)
+    point = page.evaluate(
+        "(() => { const p = mukhattat.map.project([39.2030, 21.5499]); return [p.x, p.y]; })()"
+    )
+    box = page.locator("#map").bounding_box()
+    page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+    expect(page.locator("#parcel")).to_be_visible(timeout=10_000)
+    expect(page.locator("#parcel-number")).to_have_text("101-01")
+    expect(page.locator("#parcel-zones li")).to_contain_text("RES_A")
+
+
+def test_language_switch_to_english_left_to_right(browser, live_server):
+    page = _open(browser, live_server + "/")
+    page.click("#lang")
+    expect(page.locator("html")).to_have_attribute("dir", "ltr")
+    expect(page.locator("h2").first).to_have_text("Layers")
+    expect(page.locator("#legend li").first).to_contain_text("Commercial")
+
+
+def test_clients_get_json_landing_page(live_server):
+    response = httpx.get(live_server + "/", headers={"Accept": "application/json"})
+    assert response.json()["title"] == "Mukhattat"
+    assert httpx.get(live_server + "/?f=json").headers["content-type"] == "application/json"
+
+
+def test_vendor_assets_served_locally(live_server):
+    script = httpx.get(live_server + "/static/vendor/maplibre-gl/maplibre-gl.js")
+    assert script.status_code == 200
+    assert len(script.content) > 100_000
