@@ -129,7 +129,7 @@ def _repair_one(
 
 
 def _make_valid(geom: BaseGeometry) -> MultiPolygon:
-    """Repair with GEOS; if vertices too close for GEOS remain, snap to a relative grid and retry."""
+    """Repair with GEOS; where vertices too close for GEOS remain, snap them to a fine grid."""
     fixed = polygonal_part(shapely.make_valid(geom, method="structure", keep_collapsed=False))
     if fixed.is_valid:
         return fixed
