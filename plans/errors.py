@@ -31,3 +31,11 @@ class ClusterError(PlanError):
 
 class PostgresMissingError(ClusterError):
     """PostgreSQL server binaries or the PostGIS extension are not installed."""
+
+
+class RuleFileError(PlanError, ValueError):
+    """A rule-set file is unreadable or breaks the contract; the message names file and key path."""
+
+
+class CheckInputError(PlanError, ValueError):
+    """A permit check was given unusable input (empty or invalid parcel, negative floor area)."""

@@ -1,0 +1,183 @@
+"""Type the edges of a parcel as front, side or rear, and measure the street in front of them.
+
+A front edge runs along a road: at least `min_road_share` of its length lies within `road_gap_m`
+of a road polygon (a small gap allows for a pavement or a digitising offset). The street width in
+front of it is the length of road crossed by rays cast outwards, square to the edge, from three
+points along it (the median, so a junction behind one point does not decide). A corner plot has
+several fronts. A rear edge faces a front: its outward direction is within 45 degrees of the
+opposite of some front's. The other edges are sides. A plot that touches no road has no fronts;
+all its edges are then ``unknown``, because side and rear are defined by the front.
+"""
+
+import math
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import shapely
+from shapely.geometry import LineString, Point, Polygon
+from shapely.geometry.base import BaseGeometry
+
+from plans.types import EdgeKind
+
+_FACING_COS = math.cos(math.radians(45))
+_RUN_TURN_COS = math.cos(math.radians(45))
+_SAMPLES = (0.25, 0.5, 0.75)
+
+
+@dataclass(frozen=True)
+class ParcelEdge:
+    """One edge of a parcel's outer ring, in counter-clockwise order."""
+
+    index: int
+    line: LineString
+    kind: EdgeKind
+    outward: tuple[float, float]
+    street_width_m: float | None = None
+
+    @property
+    def length_m(self) -> float:
+        """Length of the edge in metres."""
+        return float(self.line.length)
+
+
+def type_edges(
+    parcel: Polygon,
+    roads: Sequence[BaseGeometry],
+    *,
+    road_gap_m: float = 1.0,
+    min_road_share: float = 0.5,
+    max_street_width_m: float = 150.0,
+) -> tuple[ParcelEdge, ...]:
+    """Return the edges of `parcel`'s outer ring, each typed front, side, rear or unknown.
+
+    Parameters
+    ----------
+    parcel
+        A valid polygon in a projected metric CRS. Collinear vertices are merged first, so a
+        straight side drawn with extra vertices is one edge.
+    roads
+        Road or street-area polygons in the same CRS.
+    road_gap_m
+        How far from a road an edge may lie and still be on it.
+    min_road_share
+        Share of an edge's length that must lie on a road for it to be a front.
+    max_street_width_m
+        Length of the rays that measure street width; wider streets are not measured.
+
+    Returns
+    -------
+    tuple of ParcelEdge
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> edges = type_edges(box(0, 0, 30, 40), [box(0, -12, 30, 0)])
+    >>> [(edge.kind, edge.street_width_m) for edge in edges]
+    [('front', 12.0), ('side', None), ('rear', None), ('side', None)]
+    """
+    lines = _edge_lines(parcel)
+    road_union = shapely.union_all([road for road in roads if not road.is_empty])
+    near_road = road_union.buffer(road_gap_m) if not road_union.is_empty else road_union
+    edges = []
+    for index, line in enumerate(lines):
+        outward = _outward_normal(line)
+        on_road = _share_within(line, near_road) >= min_road_share
+        width = None
+        if on_road:
+            width = _street_width(line, outward, road_union, road_gap_m, max_street_width_m)
+        kind: EdgeKind = "front" if on_road else "side"
+        edges.append(ParcelEdge(index, line, kind, outward, width))
+    return _assign_rears(edges)
+
+
+def frontage_m(edges: Sequence[ParcelEdge]) -> float | None:
+    """Return the longest run of consecutive front edges that turns by less than 45 degrees.
+
+    A corner plot's two streets are two runs; the longer one is its frontage. None when the plot
+    has no front edge.
+    """
+    fronts = [edge.kind == "front" for edge in edges]
+    if not any(fronts):
+        return None
+    if all(fronts) and len(edges) > 0:
+        start = 0
+    else:
+        start = next(i for i, front in enumerate(fronts) if not front)
+    best = run = 0.0
+    previous: ParcelEdge | None = None
+    for offset in range(1, len(edges) + 1):
+        edge = edges[(start + offset) % len(edges)]
+        if edge.kind != "front":
+            run, previous = 0.0, None
+            continue
+        if previous is not None and _cos_between(previous.outward, edge.outward) < _RUN_TURN_COS:
+            run = 0.0
+        run += edge.length_m
+        best = max(best, run)
+        previous = edge
+    return best
+
+
+def _edge_lines(parcel: Polygon) -> list[LineString]:
+    ring = shapely.simplify(shapely.geometry.polygon.orient(parcel, sign=1.0), 1e-9).exterior
+    coords = list(ring.coords)[:-1]
+    # Start at the south-west-most vertex so edge numbers do not depend on how it was drawn.
+    first = min(range(len(coords)), key=lambda i: (coords[i][1], coords[i][0]))
+    coords = coords[first:] + coords[:first] + [coords[first]]
+    return [
+        LineString([coords[i], coords[i + 1]])
+        for i in range(len(coords) - 1)
+        if coords[i] != coords[i + 1]
+    ]
+
+
+def _outward_normal(line: LineString) -> tuple[float, float]:
+    (x0, y0), (x1, y1) = line.coords
+    length = math.hypot(x1 - x0, y1 - y0)
+    # The ring is counter-clockwise, so the inside is on the left and outward is on the right.
+    return ((y1 - y0) / length, -(x1 - x0) / length)
+
+
+def _share_within(line: LineString, area: BaseGeometry) -> float:
+    if area.is_empty:
+        return 0.0
+    return float(line.intersection(area).length / line.length)
+
+
+def _street_width(
+    line: LineString,
+    outward: tuple[float, float],
+    road: BaseGeometry,
+    gap: float,
+    reach: float,
+) -> float | None:
+    widths = []
+    for fraction in _SAMPLES:
+        start = line.interpolate(fraction, normalized=True)
+        end = Point(start.x + outward[0] * reach, start.y + outward[1] * reach)
+        crossing = LineString([start, end]).intersection(road)
+        pieces = getattr(crossing, "geoms", [crossing])
+        near = [piece for piece in pieces if piece.length > 0 and piece.distance(start) <= gap]
+        if near:
+            widths.append(max(piece.length for piece in near))
+    return round(statistics.median(widths), 3) if widths else None
+
+
+def _assign_rears(edges: list[ParcelEdge]) -> tuple[ParcelEdge, ...]:
+    fronts = [edge.outward for edge in edges if edge.kind == "front"]
+    if not fronts:
+        return tuple(_retyped(edge, "unknown") for edge in edges)
+    typed = []
+    for edge in edges:
+        facing = any(_cos_between(edge.outward, front) <= -_FACING_COS for front in fronts)
+        typed.append(_retyped(edge, "rear") if edge.kind == "side" and facing else edge)
+    return tuple(typed)
+
+
+def _retyped(edge: ParcelEdge, kind: EdgeKind) -> ParcelEdge:
+    return ParcelEdge(edge.index, edge.line, kind, edge.outward, edge.street_width_m)
+
+
+def _cos_between(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return a[0] * b[0] + a[1] * b[1]
