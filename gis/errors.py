@@ -19,3 +19,11 @@ class CRSMismatchError(CRSError):
 
 class InvalidGeometryError(GisError, ValueError):
     """Geometries are invalid and could not (or may not) be repaired."""
+
+
+class GcpError(GisError, ValueError):
+    """Ground control points are missing, unreadable, malformed or duplicated."""
+
+
+class GeorefError(GisError, ValueError):
+    """A transform cannot be fitted to the control points (too few, collinear, degenerate)."""
