@@ -9,7 +9,7 @@ from api.deps import SessionDep
 from api.routes.tiles import VersionParams
 from plans.storage.parcels import parcel_zoning
 from plans.storage.plan_versions import select_version_ids
-from tiles.symbology import style_for
+from plans.symbology import style_for
 
 router = APIRouter(tags=["parcels"])
 

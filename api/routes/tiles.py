@@ -11,8 +11,9 @@ from api.deps import SessionDep
 from api.errors import BadParameterError
 from plans.storage.plan_versions import select_version_ids
 from plans.storage.zones import zone_codes, zones_extent_lonlat
+from plans.symbology import legend
 from tiles.mvt import MAX_ZOOM, TileOutOfRangeError, parcels_tile, tile_envelope, zones_tile
-from tiles.symbology import legend, maplibre_style
+from tiles.style import maplibre_style
 
 router = APIRouter(tags=["tiles"])
 

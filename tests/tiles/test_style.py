@@ -1,6 +1,7 @@
 import re
 
-from tiles.symbology import KNOWN_STYLES, legend, maplibre_style, style_for
+from plans.symbology import KNOWN_STYLES, legend, style_for
+from tiles.style import maplibre_style
 
 HEX = re.compile(r"^#[0-9a-f]{6}$")
 
