@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import morecantile
-from sqlalchemy import ColumnElement, func, literal_column, select
+from sqlalchemy import ColumnElement, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from plans.storage.models import Parcel, Zone
 
 EXTENT = 4096
+PARCELS_MIN_ZOOM = 14
+"""Below this zoom a 30 m plot is under 2x2 screen pixels, so no parcel could be drawn."""
 BUFFER = 64
 MAX_ZOOM = 22
 _SCREEN_TILE_PX = 256
@@ -33,6 +35,7 @@ class TileEnvelope:
 
     bounds: tuple[float, float, float, float]
     pixel: float
+    zoom: int
 
 
 def tile_envelope(z: int, x: int, y: int) -> TileEnvelope:
@@ -46,7 +49,7 @@ def tile_envelope(z: int, x: int, y: int) -> TileEnvelope:
         )
     box = _TMS.xy_bounds(morecantile.Tile(x=x, y=y, z=z))
     bounds = (box.left, box.bottom, box.right, box.top)
-    return TileEnvelope(bounds=bounds, pixel=(box.right - box.left) / _SCREEN_TILE_PX)
+    return TileEnvelope(bounds=bounds, pixel=(box.right - box.left) / _SCREEN_TILE_PX, zoom=z)
 
 
 def zones_tile(session: Session, envelope: TileEnvelope, *, version_ids: Sequence[int]) -> bytes:
@@ -64,7 +67,9 @@ def zones_tile(session: Session, envelope: TileEnvelope, *, version_ids: Sequenc
 
 
 def parcels_tile(session: Session, envelope: TileEnvelope) -> bytes:
-    """Return the `parcels` layer tile (parcel number)."""
+    """Return the `parcels` layer tile (parcel number); empty below `PARCELS_MIN_ZOOM`."""
+    if envelope.zoom < PARCELS_MIN_ZOOM:
+        return b""
     return _tile(
         session,
         envelope,
@@ -98,5 +103,8 @@ def _tile(
     query = select(
         func.ST_AsMVT(literal_column("mvt_rows"), layer, EXTENT, "geom", "id")
     ).select_from(rows)
+    # A parallel plan costs more to start (25-60 ms here) than a tile query takes serially
+    # (bench/RESULTS.md, bench_tiles.py); SET LOCAL ends with the request's transaction.
+    session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
     data = session.scalar(query)
     return bytes(data) if data else b""
