@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from sqlalchemy.orm import sessionmaker
 
 from api.errors import register_error_handlers
-from api.routes import features, health, parcels, tiles, viewer
+from api.routes import features, health, parcels, permits, tiles, viewer
 from api.runtime import open_engine
 from api.settings import Settings, get_settings
 
@@ -37,6 +37,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(features.router)
     app.include_router(tiles.router)
     app.include_router(parcels.router)
+    app.include_router(permits.router)
     app.include_router(viewer.router)
     viewer.mount_assets(app, settings.web_dir)
     return app

@@ -12,10 +12,12 @@ from starlette.exceptions import HTTPException
 
 from gis.errors import GisError
 from plans.errors import (
+    CheckInputError,
     ConflictError,
     ImportDataError,
     NotFoundError,
     PlanError,
+    RuleFileError,
     StorageCRSMismatchError,
     StorageUnavailableError,
 )
@@ -32,6 +34,8 @@ STATUS_BY_ERROR: dict[type[Exception], int] = {
     NotFoundError: 404,
     ConflictError: 409,
     ImportDataError: 422,
+    CheckInputError: 422,
+    RuleFileError: 422,
     GisError: 422,
     StorageUnavailableError: 503,
     OperationalError: 503,

@@ -1,10 +1,16 @@
 """Parse coordinate reference systems and catch coordinates that do not fit their CRS."""
 
-from pyproj import CRS
+from typing import Any, TypeVar
+
+import numpy as np
+import shapely
+from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError as ProjCRSError
 
 from gis.errors import CRSError, CRSMismatchError
 from gis.types import BBox, CRSLike
+
+G = TypeVar("G", bound=Any)
 
 
 def parse_crs(value: CRSLike) -> CRS:
@@ -83,3 +89,23 @@ def check_within_area_of_use(
             f"{area.east:g}, lat {area.south:g}..{area.north:g}); check the file's CRS, or set "
             "MUKHATTAT_CRS to a CRS made for that region"
         )
+
+
+def reproject(geom: G, source: CRSLike, target: CRSLike) -> G:
+    """Return `geom` with its coordinates moved from `source` to `target` (x = easting/lon).
+
+    Examples
+    --------
+    >>> from shapely import Point
+    >>> p = reproject(Point(39.0, 21.5), 4326, 32637)
+    >>> round(p.x), round(p.y)
+    (500000, 2377486)
+    """
+    transformer = Transformer.from_crs(parse_crs(source), parse_crs(target), always_xy=True)
+
+    def move(xy: np.ndarray) -> np.ndarray:
+        x, y = transformer.transform(xy[:, 0], xy[:, 1])
+        return np.column_stack([x, y])
+
+    moved: G = shapely.transform(geom, move)
+    return moved

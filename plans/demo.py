@@ -1,4 +1,4 @@
-"""Load the sample town into storage once: zones as a published plan version, and parcels."""
+"""Load the sample town into storage once: a published plan version, parcels and rules."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -11,10 +11,14 @@ from sqlalchemy.orm import Session
 from plans.imports.parcels import ParcelImportRequest, import_parcels
 from plans.imports.zones import ZoneImportRequest, import_zones
 from plans.publishing import publish_version
+from plans.rules.loading import load_rule_set
+from plans.rules.schema import RuleSet
+from plans.rulesets import store_rule_set
 from plans.sample import SAMPLE_MUNICIPALITY, SAMPLE_PLAN, build_sample_town
 from plans.storage.models import Municipality, Plan
 
 SAMPLE_EFFECTIVE_FROM = dt.date(2024, 1, 1)
+EXAMPLES = Path(__file__).parent / "rules" / "examples"
 
 
 @dataclass(frozen=True)
@@ -55,4 +59,22 @@ def load_sample(session: Session, folder: Path, *, storage_crs: CRS) -> SampleLo
         ParcelImportRequest(path=parcels_path, municipality=SAMPLE_MUNICIPALITY),
         storage_crs=storage_crs,
     )
+    store_rule_set(session, demo_rule_set())
     return SampleLoad(loaded=True, zones=zones.features, parcels=parcels.parcels)
+
+
+def demo_rule_set() -> RuleSet:
+    """Return the demo town's rules: the shipped MOMRAH villa figures applied to its RES_A zone.
+
+    The figures and their sources are the shipped example's; only the municipality, the
+    identifier and the zone code are the demo's. Other zones have no rules, so checks there
+    answer needs_review, as they would for a real zone without a rule set.
+    """
+    shipped = load_rule_set(EXAMPLES / "sa-momrah-residential-villas.yaml").model_dump(mode="json")
+    shipped.update(
+        rule_set="jed-demo-villas",
+        municipality=SAMPLE_MUNICIPALITY,
+        zones={"RES_A": shipped["zones"]["VILLA"]},
+        source=f"{shipped['source']} (applied to the demo town's RES_A zone)",
+    )
+    return RuleSet.model_validate(shipped)

@@ -3,9 +3,13 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from pyproj import CRS
 from sqlalchemy import create_engine, func, select
+from sqlalchemy.orm import Session
 
 from api.cli import run
+from plans.demo import load_sample
+from plans.storage.database import make_engine
 from plans.storage.models import Parcel, Zone
 from tests.factories import parcel_layer, write_layer, zone_layer
 
@@ -104,3 +108,45 @@ def test_local_cluster_up_status_down(env_settings, capsys):
     finally:
         run(["db", "down"])
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_rules_load_and_check(cli_db, tmp_path, capsys):
+    engine = make_engine(cli_db, pool_size=1)
+    with Session(engine) as session, session.begin():
+        load_sample(session, tmp_path / "sample", storage_crs=CRS.from_epsg(32637))
+    engine.dispose()
+    assert run(["rules", "list"]) == 0
+    assert "jed-demo-villas" in capsys.readouterr().out
+    assert (
+        run(["check", "--parcel", "101-01", "--use", "residential", "--municipality", "JED-DEMO"])
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert out.startswith("verdict: eligible")
+    assert "max_coverage" in out
+    assert (
+        run(
+            [
+                "check",
+                "--parcel",
+                "101-01",
+                "--use",
+                "residential",
+                "--municipality",
+                "JED-DEMO",
+                "--json",
+            ]
+        )
+        == 0
+    )
+    assert '"verdict": "eligible"' in capsys.readouterr().out
+
+
+def test_rules_load_bad_file_names_key(cli_db, tmp_path, capsys):
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        "rule_set: x\nmunicipality: T\nversion: '1'\n"
+        "effective_from: 2025-01-01\nsource: s\nzones: {}\n"
+    )
+    assert run(["rules", "load", str(path)]) == 1
+    assert "bad.yaml: zones" in capsys.readouterr().err

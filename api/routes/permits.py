@@ -1,0 +1,49 @@
+"""Permit checks: may this building be built on this parcel."""
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from api.deps import SessionDep, SettingsDep
+from gis.geojson import read_polygon
+from plans.permits import PermitRequest, check_permit
+
+router = APIRouter(tags=["permits"])
+
+
+class CheckBody(BaseModel):
+    """A permit application; geometries are GeoJSON in lon/lat unless they name a `crs`."""
+
+    parcel: str | None = Field(None, description="parcel number", max_length=64)
+    parcel_geometry: dict[str, Any] | None = Field(None, description="drawn parcel (GeoJSON)")
+    footprint: dict[str, Any] | None = Field(None, description="building footprint (GeoJSON)")
+    use: str = Field(min_length=1, max_length=64, examples=["residential"])
+    floors: int | None = Field(None, ge=0, le=300)
+    height_m: float | None = Field(None, ge=0, le=1000)
+    gfa_m2: float | None = Field(None, ge=0)
+    date: dt.date | None = None
+    municipality: str | None = Field(None, max_length=32)
+
+
+@router.post("/permits/check", summary="Check a building against the zoning in force")
+def post_check(body: CheckBody, session: SessionDep, settings: SettingsDep) -> dict[str, Any]:
+    """Answer rule by rule, with the verdict, the zones, the buildable envelope and a reference."""
+    crs = settings.storage_crs
+    request = PermitRequest(
+        municipality=body.municipality or settings.municipality,
+        use=body.use,
+        parcel_number=body.parcel,
+        parcel_geometry=_polygon(body.parcel_geometry, crs, "parcel_geometry"),
+        footprint=_polygon(body.footprint, crs, "footprint"),
+        floors=body.floors,
+        height_m=body.height_m,
+        gfa_m2=body.gfa_m2,
+        date=body.date,
+    )
+    return check_permit(session, request, storage_crs=crs)
+
+
+def _polygon(document: dict[str, Any] | None, crs: Any, what: str) -> Any:
+    return None if document is None else read_polygon(document, to_crs=crs, what=what)

@@ -1,0 +1,163 @@
+"""Answer a permit application: gather what storage knows, run the pure engine, record the answer.
+
+The answer names what it used (plan versions, rule set and version, the date) so it can be
+reproduced later; it is stored under a reference for audit.
+"""
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pyproj import CRS
+from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy.orm import Session
+
+from gis.crs import reproject
+from plans.check import check_application
+from plans.check_records import Application, CheckResult
+from plans.errors import CheckInputError, NotFoundError
+from plans.rules.schema import RuleSet
+from plans.storage.check_context import (
+    NearbyZone,
+    StoredParcel,
+    find_parcel,
+    overlays_on,
+    version_ids_of,
+    zones_near,
+)
+from plans.storage.municipalities import find_municipality
+from plans.storage.permit_checks import new_reference, record_check
+from plans.storage.rule_sets import rule_sets_in_force
+
+ROAD_ZONE_CODES = frozenset({"ROAD", "STREET", "ROW"})
+"""Zone codes whose polygons are streets: parcel edges on them are fronts."""
+SEARCH_M = 60.0
+"""How far around the parcel to look for roads (wide enough for a 60 m boulevard's far side)."""
+
+
+@dataclass(frozen=True)
+class PermitRequest:
+    """An application: the parcel (stored number or drawn geometry) and the proposed building."""
+
+    municipality: str
+    use: str
+    parcel_number: str | None = None
+    parcel_geometry: MultiPolygon | None = None
+    footprint: MultiPolygon | None = None
+    floors: int | None = None
+    height_m: float | None = None
+    gfa_m2: float | None = None
+    date: dt.date | None = None
+
+
+def check_permit(session: Session, request: PermitRequest, *, storage_crs: CRS) -> dict[str, Any]:
+    """Return the `check --json` document for `request` (recorded; flushes, the caller commits)."""
+    on = request.date or dt.date.today()
+    municipality = find_municipality(session, request.municipality)
+    srid = int(storage_crs.to_epsg() or 0)
+    parcel = _resolve_parcel(session, request)
+    nearby = zones_near(
+        session, request.municipality, parcel.geom, srid=srid, on=on, within_m=SEARCH_M
+    )
+    if not nearby:
+        raise NotFoundError(f"no plan of {request.municipality} is in force at the parcel on {on}")
+    rule_set_id, rule_set = _choose_rule_set(session, request.municipality, on, nearby, parcel.geom)
+    result = check_application(
+        _single_polygon(parcel.geom),
+        [(z.zone_code, z.geom) for z in nearby if z.zone_code not in ROAD_ZONE_CODES],
+        [z.geom for z in nearby if z.zone_code in ROAD_ZONE_CODES],
+        _application(request),
+        rule_set,
+        overlays_on(session, request.municipality, parcel.geom, srid=srid, on=on),
+    )
+    reference = new_reference(on)
+    versions = version_ids_of(nearby)
+    document = _document(result, reference=reference, storage_crs=storage_crs)
+    document |= {
+        "date": on.isoformat(),
+        "parcel": parcel.number or None,
+        "plan_versions": versions,
+        "rule_set": {"identifier": rule_set.rule_set, "version": rule_set.version},
+    }
+    record_check(
+        session,
+        reference=reference,
+        municipality_id=municipality.id,
+        parcel_id=parcel.id or None,
+        plan_version_id=versions[0] if len(versions) == 1 else None,
+        rule_set_id=rule_set_id,
+        application=_application_record(request, on),
+        result=document,
+    )
+    return document
+
+
+def _resolve_parcel(session: Session, request: PermitRequest) -> StoredParcel:
+    if (request.parcel_number is None) == (request.parcel_geometry is None):
+        raise CheckInputError(
+            "give either a parcel number or a parcel geometry, not both or neither"
+        )
+    if request.parcel_number is not None:
+        return find_parcel(session, request.municipality, request.parcel_number)
+    assert request.parcel_geometry is not None
+    return StoredParcel(id=0, number="", geom=request.parcel_geometry)
+
+
+def _single_polygon(geom: MultiPolygon) -> Polygon:
+    if len(geom.geoms) != 1:
+        raise CheckInputError(f"the parcel must be one polygon, it has {len(geom.geoms)} parts")
+    return geom.geoms[0]
+
+
+def _choose_rule_set(
+    session: Session,
+    municipality: str,
+    on: dt.date,
+    nearby: Sequence[NearbyZone],
+    parcel: BaseGeometry,
+) -> tuple[int, RuleSet]:
+    """Pick the rule set in force that covers the parcel's zone codes (newest first)."""
+    candidates = rule_sets_in_force(session, municipality, on)
+    if not candidates:
+        raise NotFoundError(
+            f"no rule set of {municipality} is in force on {on}: load one with `rules load`"
+        )
+    under = {
+        z.zone_code
+        for z in nearby
+        if z.geom.intersects(parcel) and z.zone_code not in ROAD_ZONE_CODES
+    }
+    covering = [(rid, rules) for rid, rules in candidates if under & set(rules.zones)]
+    return (covering or candidates)[0]
+
+
+def _application(request: PermitRequest) -> Application:
+    return Application(
+        use=request.use,
+        floors=request.floors,
+        height_m=request.height_m,
+        gfa_m2=request.gfa_m2,
+        footprint=request.footprint,
+    )
+
+
+def _document(result: CheckResult, *, reference: str, storage_crs: CRS) -> dict[str, Any]:
+    """Return the engine's JSON with the reference and the envelope in lon/lat (RFC 7946)."""
+    envelope = reproject(result.envelope, storage_crs, 4326)
+    return dataclasses.replace(result, reference=reference, envelope=envelope).to_json()
+
+
+def _application_record(request: PermitRequest, on: dt.date) -> dict[str, Any]:
+    return {
+        "use": request.use,
+        "parcel": request.parcel_number,
+        "parcel_geometry": request.parcel_geometry.wkt if request.parcel_geometry else None,
+        "footprint": request.footprint.wkt if request.footprint else None,
+        "floors": request.floors,
+        "height_m": request.height_m,
+        "gfa_m2": request.gfa_m2,
+        "date": on.isoformat(),
+    }

@@ -1,0 +1,51 @@
+"""Repository of answered permit checks (the audit trail)."""
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from plans.errors import NotFoundError
+from plans.storage.models import PermitCheck
+
+
+def new_reference(on: dt.date) -> str:
+    """Return a fresh, unguessable check reference such as ``PC-20261125-9F2C41AB``."""
+    return f"PC-{on:%Y%m%d}-{secrets.token_hex(4).upper()}"
+
+
+def record_check(
+    session: Session,
+    *,
+    reference: str,
+    municipality_id: int,
+    parcel_id: int | None,
+    plan_version_id: int | None,
+    rule_set_id: int | None,
+    application: dict[str, Any],
+    result: dict[str, Any],
+) -> PermitCheck:
+    """Store an answered check."""
+    row = PermitCheck(
+        reference=reference,
+        municipality_id=municipality_id,
+        parcel_id=parcel_id,
+        plan_version_id=plan_version_id,
+        rule_set_id=rule_set_id,
+        application=application,
+        result=result,
+        verdict=result["verdict"],
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def find_check(session: Session, reference: str) -> PermitCheck:
+    """Return the stored check with `reference`, or raise `NotFoundError`."""
+    row = session.scalar(select(PermitCheck).where(PermitCheck.reference == reference))
+    if row is None:
+        raise NotFoundError(f"no permit check {reference!r}")
+    return row

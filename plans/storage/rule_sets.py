@@ -1,0 +1,66 @@
+"""Repository of rule sets: the validated YAML documents, versioned per municipality."""
+
+import datetime as dt
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from plans.rules.schema import RuleSet
+from plans.storage.models import Municipality
+from plans.storage.models import RuleSet as RuleSetRow
+
+
+def find_rule_set_row(
+    session: Session, municipality_id: int, identifier: str, version: str
+) -> RuleSetRow | None:
+    """Return the stored rule set with this identifier and version, if any."""
+    return session.scalar(
+        select(RuleSetRow).where(
+            RuleSetRow.municipality_id == municipality_id,
+            RuleSetRow.identifier == identifier,
+            RuleSetRow.version == version,
+        )
+    )
+
+
+def add_rule_set(session: Session, municipality_id: int, rule_set: RuleSet) -> RuleSetRow:
+    """Store a validated rule set and return its row."""
+    row = RuleSetRow(
+        municipality_id=municipality_id,
+        identifier=rule_set.rule_set,
+        version=rule_set.version,
+        effective_from=rule_set.effective_from,
+        effective_to=rule_set.effective_to,
+        source=rule_set.source,
+        document=rule_set.model_dump(mode="json"),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def rule_sets_in_force(
+    session: Session, municipality_code: str, on: dt.date
+) -> list[tuple[int, RuleSet]]:
+    """Return (id, rule set) of the municipality's rule sets in force on `on`, newest first."""
+    rows = session.scalars(
+        select(RuleSetRow)
+        .join(Municipality, RuleSetRow.municipality_id == Municipality.id)
+        .where(
+            Municipality.code == municipality_code,
+            RuleSetRow.effective_from <= on,
+            or_(RuleSetRow.effective_to.is_(None), RuleSetRow.effective_to > on),
+        )
+        .order_by(RuleSetRow.effective_from.desc(), RuleSetRow.id.desc())
+    )
+    return [(row.id, RuleSet.model_validate(row.document)) for row in rows]
+
+
+def list_rule_sets(session: Session) -> list[tuple[str, RuleSetRow]]:
+    """Return (municipality code, row) of every stored rule set."""
+    rows = session.execute(
+        select(Municipality.code, RuleSetRow)
+        .join(RuleSetRow, RuleSetRow.municipality_id == Municipality.id)
+        .order_by(Municipality.code, RuleSetRow.identifier, RuleSetRow.effective_from)
+    )
+    return [(code, row) for code, row in rows]

@@ -1,0 +1,143 @@
+import datetime as dt
+
+import pytest
+from shapely import box
+from shapely.geometry import MultiPolygon
+from sqlalchemy import select
+
+from gis.crs import reproject
+from plans.demo import demo_rule_set, load_sample
+from plans.errors import CheckInputError, ConflictError, NotFoundError
+from plans.permits import PermitRequest, check_permit
+from plans.rulesets import load_rules, store_rule_set
+from plans.sample import build_sample_town
+from plans.storage.models import PermitCheck
+from plans.storage.rule_sets import rule_sets_in_force
+
+PLOT = build_sample_town().parcels.set_index("number").geometry["101-01"]
+
+
+def _footprint(inset_m: float) -> MultiPolygon:
+    minx, miny, maxx, maxy = PLOT.bounds
+    return MultiPolygon([box(minx + inset_m, miny + inset_m, maxx - inset_m, maxy - inset_m)])
+
+
+@pytest.fixture
+def town(session, storage_crs, tmp_path):
+    load_sample(session, tmp_path, storage_crs=storage_crs)
+
+
+def _check(session, storage_crs, **fields):
+    request = PermitRequest(**{"municipality": "JED-DEMO", "use": "residential", **fields})
+    return check_permit(session, request, storage_crs=storage_crs)
+
+
+def _status(answer, rule):
+    return next(r["status"] for r in answer["rules"] if r["rule"] == rule)
+
+
+def test_small_villa_is_eligible_and_recorded(session, storage_crs, town):
+    answer = _check(session, storage_crs, parcel_number="101-01", footprint=_footprint(4.0))
+    assert answer["verdict"] == "eligible"
+    assert _status(answer, "max_coverage") == "pass"
+    assert answer["rule_set"] == {"identifier": "jed-demo-villas", "version": "2024-07"}
+    stored = session.scalar(select(PermitCheck).where(PermitCheck.reference == answer["reference"]))
+    assert stored.verdict == "eligible"
+    assert stored.result["zones"][0]["zone_code"] == "RES_A"
+
+
+def test_coverage_over_limit_not_eligible(session, storage_crs, town):
+    answer = _check(session, storage_crs, parcel_number="101-01", footprint=_footprint(0.5))
+    coverage = next(r for r in answer["rules"] if r["rule"] == "max_coverage")
+    assert answer["verdict"] == "not_eligible"
+    assert coverage["status"] == "fail"
+    assert coverage["measured"] == pytest.approx(29 * 39 / 1200, abs=0.01)
+    assert coverage["limit"] == 0.75
+
+
+def test_prohibited_or_unlisted_use_needs_review(session, storage_crs, town):
+    answer = _check(session, storage_crs, parcel_number="101-01", use="industrial")
+    assert answer["verdict"] == "needs_review"
+
+
+def test_zone_without_rules_needs_review(session, storage_crs, town):
+    commercial = build_sample_town().parcels.set_index("number").geometry.index
+    number = next(n for n in commercial if n.startswith("111-"))  # a block on the main road
+    answer = _check(session, storage_crs, parcel_number=number)
+    assert answer["verdict"] == "needs_review"
+
+
+def test_drawn_parcel_in_lon_lat(session, storage_crs, town):
+    drawn = MultiPolygon([reproject(PLOT, storage_crs, 4326)])
+    answer = _check(session, storage_crs, parcel_geometry=reproject(drawn, 4326, storage_crs))
+    assert answer["parcel"] is None
+    assert answer["zones"][0]["share"] == pytest.approx(1.0, abs=1e-6)
+
+
+def test_envelope_is_lon_lat(session, storage_crs, town):
+    answer = _check(session, storage_crs, parcel_number="101-01")
+    lon, lat = answer["envelope"]["coordinates"][0][0][0]
+    assert 39 < lon < 39.3 and 21.4 < lat < 21.7
+
+
+def test_before_the_plan_no_answer(session, storage_crs, town):
+    with pytest.raises(NotFoundError, match="no plan of JED-DEMO is in force"):
+        _check(session, storage_crs, parcel_number="101-01", date=dt.date(2023, 1, 1))
+
+
+def test_before_the_rules_no_answer(session, storage_crs, town):
+    with pytest.raises(NotFoundError, match="no rule set of JED-DEMO is in force on 2024-03-01"):
+        _check(session, storage_crs, parcel_number="101-01", date=dt.date(2024, 3, 1))
+
+
+@pytest.mark.parametrize(
+    ("fields", "error", "message"),
+    [
+        ({"parcel_number": "999-99"}, NotFoundError, "no parcel '999-99'"),
+        ({}, CheckInputError, "either a parcel number or a parcel geometry"),
+        (
+            {"parcel_number": "101-01", "parcel_geometry": MultiPolygon([PLOT])},
+            CheckInputError,
+            "not both",
+        ),
+        (
+            {"parcel_number": "101-01", "gfa_m2": -5.0},
+            CheckInputError,
+            "gfa_m2 must be a finite number",
+        ),
+        (
+            {"parcel_number": "101-01", "municipality": "NOPE"},
+            NotFoundError,
+            "no municipality 'NOPE'",
+        ),
+    ],
+)
+def test_bad_applications_named(session, storage_crs, town, fields, error, message):
+    with pytest.raises(error, match=message):
+        _check(session, storage_crs, **fields)
+
+
+def test_rule_set_versions_coexist_and_conflicts_refused(session, town, tmp_path):
+    same = store_rule_set(session, demo_rule_set())
+    assert not same.added
+    newer = demo_rule_set().model_copy(
+        update={"version": "2026-01", "effective_from": dt.date(2026, 1, 1)}
+    )
+    assert store_rule_set(session, newer).added
+    [(_, chosen), _older] = rule_sets_in_force(session, "JED-DEMO", dt.date(2026, 6, 1))
+    assert chosen.version == "2026-01"
+    changed = demo_rule_set().model_copy(update={"source": "another text"})
+    with pytest.raises(
+        ConflictError, match="stored with other content; give the file a new version"
+    ):
+        store_rule_set(session, changed)
+
+
+def test_rules_load_from_file(session, tmp_path):
+    path = tmp_path / "rules.yaml"
+    path.write_text(
+        "rule_set: t\nmunicipality: TST\nversion: '1'\neffective_from: 2025-01-01\n"
+        "source: test\nzones:\n  R: {name: {ar: سكني, en: Residential}, max_floors: 3}\n"
+    )
+    loaded = load_rules(session, path)
+    assert (loaded.municipality, loaded.zones, loaded.added) == ("TST", ("R",), True)
