@@ -1,15 +1,19 @@
 """The FastAPI application factory."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from sqlalchemy.orm import sessionmaker
 
-from api.errors import register_error_handlers
-from api.routes import features, health, parcels, permits, tiles, viewer
+from api.errors import ERROR_RESPONSES, register_error_handlers
+from api.logs import configure_logging
+from api.middleware import BodyLimitMiddleware, RequestIdMiddleware
+from api.routes import features, health, parcels, permits, plans, rule_sets, tiles, viewer
 from api.runtime import open_engine
 from api.settings import Settings, get_settings
+
+UPLOAD_PATH_ENDINGS = ("/versions", "/parcels", "/verify", "/scans")
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -33,16 +37,31 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     register_error_handlers(app)
-    app.include_router(health.router)
-    app.include_router(features.router)
-    app.include_router(tiles.router)
-    app.include_router(parcels.router)
-    app.include_router(permits.router)
-    app.include_router(viewer.router)
+    app.add_middleware(BodyLimitMiddleware, limit_for=_body_limits(settings))
+    app.add_middleware(RequestIdMiddleware)
+    app.include_router(health.router, responses=ERROR_RESPONSES)
+    app.include_router(features.router, responses=ERROR_RESPONSES)
+    app.include_router(tiles.router, responses=ERROR_RESPONSES)
+    app.include_router(parcels.router, responses=ERROR_RESPONSES)
+    app.include_router(permits.router, responses=ERROR_RESPONSES)
+    app.include_router(plans.router, responses=ERROR_RESPONSES)
+    app.include_router(rule_sets.router, responses=ERROR_RESPONSES)
+    app.include_router(viewer.router, responses=ERROR_RESPONSES)
     viewer.mount_assets(app, settings.web_dir)
     return app
 
 
 def app_from_env() -> FastAPI:
-    """Return the app configured from the environment (the uvicorn factory)."""
+    """Return the app configured from the environment (the uvicorn factory), logging JSON."""
+    configure_logging()
     return create_app(get_settings())
+
+
+def _body_limits(settings: Settings) -> Callable[[str], int]:
+    """Return the body limit per path: uploads may be large, other bodies are kept small."""
+    upload, other = settings.max_upload_mb * 1024 * 1024, settings.max_body_kb * 1024
+
+    def limit_for(path: str) -> int:
+        return upload if path.endswith(UPLOAD_PATH_ENDINGS) else other
+
+    return limit_for

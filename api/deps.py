@@ -21,5 +21,7 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
+MAX_ID = 2_147_483_647  # PostgreSQL integer keys; larger ids cannot exist
+
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]

@@ -3,26 +3,58 @@
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 
+from api.context import request_id
+from api.uploads import UnsupportedUploadError
 from gis.errors import GisError
 from plans.errors import (
     CheckInputError,
     ConflictError,
+    ForbiddenError,
     ImportDataError,
+    LimitExceededError,
     NotFoundError,
     PlanError,
     RuleFileError,
     StorageCRSMismatchError,
     StorageUnavailableError,
+    UnauthenticatedError,
 )
 
 logger = logging.getLogger("mukhattat.api")
+
+
+class ErrorBody(BaseModel):
+    """The body of every error response."""
+
+    code: str
+    detail: str
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": description}
+    for status, description in (
+        (400, "Bad parameter"),
+        (401, "An API key is needed"),
+        (403, "The key's role or municipality does not allow it"),
+        (404, "Not found"),
+        (409, "Conflicts with what is stored"),
+        (413, "Over a size limit"),
+        (415, "Unsupported file type"),
+        (422, "Invalid input"),
+        (500, "Internal error"),
+        (503, "Database unavailable"),
+    )
+}
+"""Documented on every route, so clients (and the fuzzer) know every answer's shape."""
 
 
 class BadParameterError(ValueError):
@@ -31,7 +63,11 @@ class BadParameterError(ValueError):
 
 STATUS_BY_ERROR: dict[type[Exception], int] = {
     BadParameterError: 400,
+    UnauthenticatedError: 401,
+    ForbiddenError: 403,
     NotFoundError: 404,
+    LimitExceededError: 413,
+    UnsupportedUploadError: 415,
     ConflictError: 409,
     ImportDataError: 422,
     CheckInputError: 422,
@@ -41,6 +77,12 @@ STATUS_BY_ERROR: dict[type[Exception], int] = {
     OperationalError: 503,
     StorageCRSMismatchError: 500,
     PlanError: 400,
+}
+
+
+SERVER_FAULTS = {
+    500: "internal error; it has been logged",
+    503: "the database is unavailable; try again shortly",
 }
 
 
@@ -66,15 +108,13 @@ def register_error_handlers(app: FastAPI) -> None:
 
 def _handler(status: int) -> Callable[[Request, Exception], Awaitable[JSONResponse]]:
     async def handle(request: Request, exc: Exception) -> JSONResponse:
-        if status >= 500:
-            # Server faults are logged with their traceback; client errors are the client's.
-            logger.error("%s %s failed", request.method, request.url.path, exc_info=exc)
-        detail = (
-            "the database is unavailable; try again shortly"
-            if isinstance(exc, OperationalError)
-            else str(exc)
-        )
-        return error_response(status, error_code(type(exc)), detail)
+        if status < 500:
+            return error_response(status, error_code(type(exc)), str(exc))
+        # Server faults are logged with their traceback; the client gets no SQL, path or host.
+        logger.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+        detail = f"{SERVER_FAULTS.get(status, SERVER_FAULTS[500])} (request id {request_id.get()})"
+        code = "unavailable" if status == 503 else error_code(type(exc))
+        return error_response(status, code, detail)
 
     return handle
 
@@ -94,4 +134,5 @@ async def _http_handler(_request: Request, exc: HTTPException) -> JSONResponse:
 
 async def _unexpected_handler(request: Request, exc: Exception) -> JSONResponse:
     logger.error("%s %s failed", request.method, request.url.path, exc_info=exc)
-    return error_response(500, "internal", "internal error; it has been logged")
+    detail = f"internal error; it has been logged (request id {request_id.get()})"
+    return error_response(500, "internal", detail)

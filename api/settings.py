@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     """PostgreSQL server binaries for the local cluster (found automatically when unset)."""
     web_dir: Path = Path(__file__).resolve().parents[1] / "web"
     """Viewer assets: index.html and friends, with the npm packages in node_modules/."""
+    max_upload_mb: int = 100
+    """Largest upload (vector files, scans, PDFs to verify)."""
+    max_body_kb: int = 1024
+    """Largest request body elsewhere (JSON, GeoJSON, YAML)."""
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1

@@ -39,3 +39,15 @@ class RuleFileError(PlanError, ValueError):
 
 class CheckInputError(PlanError, ValueError):
     """A permit check was given unusable input (empty or invalid parcel, negative floor area)."""
+
+
+class UnauthenticatedError(PlanError):
+    """A request needs an API key and came without a valid one."""
+
+
+class ForbiddenError(PlanError):
+    """The caller's role or municipality does not allow what it asked."""
+
+
+class LimitExceededError(PlanError, ValueError):
+    """An input is over a configured limit (upload size, pixels, vertices); the message names it."""

@@ -29,6 +29,7 @@ def publish_version(
     version: int,
     effective_from: dt.date | None = None,
     now: dt.datetime | None = None,
+    published_by: str | None = None,
 ) -> PublishResult:
     """Bring a draft version into force (flushes; the caller commits).
 
@@ -51,6 +52,7 @@ def publish_version(
         session.flush()
     target.status = VersionStatus.IN_FORCE
     target.published_at = now or dt.datetime.now(dt.UTC)
+    target.published_by = published_by
     session.flush()
     return PublishResult(
         plan_number,

@@ -24,16 +24,18 @@ class RuleSetLoad:
     added: bool
 
 
-def load_rules(session: Session, path: Path) -> RuleSetLoad:
+def load_rules(session: Session, path: Path, *, created_by: str | None = None) -> RuleSetLoad:
     """Validate a rule-set file and store it (flushes; the caller commits).
 
     Loading the same file twice is harmless; a different document under an identifier and
     version already stored is refused, because stored checks refer to it.
     """
-    return store_rule_set(session, load_rule_set(path))
+    return store_rule_set(session, load_rule_set(path), created_by=created_by)
 
 
-def store_rule_set(session: Session, rule_set: RuleSet) -> RuleSetLoad:
+def store_rule_set(
+    session: Session, rule_set: RuleSet, *, created_by: str | None = None
+) -> RuleSetLoad:
     """Store a validated rule set unless the identical one is stored already."""
     municipality = ensure_municipality(session, rule_set.municipality)
     existing = find_rule_set_row(session, municipality.id, rule_set.rule_set, rule_set.version)
@@ -42,7 +44,7 @@ def store_rule_set(session: Session, rule_set: RuleSet) -> RuleSetLoad:
             f"rule set {rule_set.rule_set!r} version {rule_set.version!r} of "
             f"{rule_set.municipality} is stored with other content; give the file a new version"
         )
-    row = existing or add_rule_set(session, municipality.id, rule_set)
+    row = existing or add_rule_set(session, municipality.id, rule_set, created_by=created_by)
     return RuleSetLoad(
         rule_set_id=row.id,
         identifier=rule_set.rule_set,

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 import typer
 from pydantic import ValidationError
 
-from api.cli import check, db, imports, plans, rules, serving
+from api.cli import check, db, imports, keys, plans, rules, serving
 from gis.errors import GisError
 from plans.errors import PlanError
 
@@ -20,6 +20,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(imports.app, name="import")
 app.add_typer(plans.app, name="plans")
 app.add_typer(rules.app, name="rules")
+app.add_typer(keys.app, name="keys")
 app.command("check")(check.check)
 app.command("serve")(serving.serve)
 app.command("demo")(serving.demo)

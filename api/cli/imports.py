@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from api.cli.actor import cli_actor
 from api.runtime import transaction
 from api.settings import get_settings
 from gis.types import InvalidPolicy
@@ -54,6 +55,7 @@ def zones(
         crs=crs,
         effective_from=effective_from.date() if effective_from else None,
         on_invalid=_policy(on_invalid),
+        created_by=cli_actor(),
     )
     with transaction(settings) as session:
         report = import_zones(session, request, storage_crs=settings.storage_crs)

@@ -5,6 +5,7 @@ from typing import Annotated
 
 import typer
 
+from api.cli.actor import cli_actor
 from api.runtime import transaction
 from api.settings import get_settings
 from plans.publishing import publish_version
@@ -48,6 +49,7 @@ def publish(
             plan_number=number,
             version=version,
             effective_from=effective_from.date() if effective_from else None,
+            published_by=cli_actor(),
         )
     if not result.changed:
         typer.echo(f"plan {number} version {version} is already in force")

@@ -5,6 +5,7 @@ from typing import Annotated
 
 import typer
 
+from api.cli.actor import cli_actor
 from api.runtime import transaction
 from api.settings import get_settings
 from plans.rulesets import load_rules
@@ -18,7 +19,7 @@ def load(path: Annotated[Path, typer.Argument(help="Rule-set YAML file")]) -> No
     """Validate a rule-set file and store it; several versions coexist."""
     settings = get_settings()
     with transaction(settings) as session:
-        loaded = load_rules(session, path)
+        loaded = load_rules(session, path, created_by=cli_actor())
     state = "stored" if loaded.added else "already stored"
     typer.echo(
         f"{state}: rule set {loaded.identifier} version {loaded.version} of "

@@ -4,10 +4,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 
-from api.deps import SessionDep
+from api.deps import MAX_ID, SessionDep
 from api.errors import BadParameterError
 from plans.errors import NotFoundError
 from plans.records import Feature, FeaturePage
@@ -41,7 +41,9 @@ class ItemsParams:
     datetime: Annotated[
         str | None, Query(description="zones in force on this date (YYYY-MM-DD)")
     ] = None
-    version: Annotated[int | None, Query(description="a plan version id (e.g. a draft)")] = None
+    version: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="a plan version id (e.g. a draft)")
+    ] = None
 
 
 def landing_document(request: Request) -> dict[str, Any]:
@@ -114,7 +116,9 @@ def read_items(
 
 
 @router.get("/collections/{collection_id}/items/{feature_id}", summary="One feature")
-def read_item(collection_id: str, feature_id: int, session: SessionDep) -> JSONResponse:
+def read_item(
+    collection_id: str, feature_id: Annotated[int, Path(ge=1, le=MAX_ID)], session: SessionDep
+) -> JSONResponse:
     """Return one feature by id."""
     _require_collection(collection_id)
     finder = zone_feature if collection_id == "zones" else parcel_feature

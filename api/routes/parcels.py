@@ -3,9 +3,9 @@
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Path
 
-from api.deps import SessionDep
+from api.deps import MAX_ID, SessionDep
 from api.routes.tiles import VersionParams
 from plans.storage.parcels import parcel_zoning
 from plans.storage.plan_versions import select_version_ids
@@ -16,7 +16,9 @@ router = APIRouter(tags=["parcels"])
 
 @router.get("/parcels/{parcel_id}/zoning", summary="Zones covering a parcel")
 def read_parcel_zoning(
-    parcel_id: int, session: SessionDep, params: Annotated[VersionParams, Depends()]
+    parcel_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    session: SessionDep,
+    params: Annotated[VersionParams, Depends()],
 ) -> dict[str, Any]:
     """Return the parcel's number and area and each zone's share of it, with zone names."""
     version_ids = select_version_ids(session, plan_version_id=params.version, on=params.date)

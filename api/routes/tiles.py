@@ -5,10 +5,10 @@ import hashlib
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
-from api.deps import SessionDep
-from api.errors import BadParameterError
+from api.deps import MAX_ID, SessionDep
+from plans.errors import NotFoundError
 from plans.storage.plan_versions import select_version_ids
 from plans.storage.zones import zone_codes, zones_extent_lonlat
 from plans.symbology import legend
@@ -30,16 +30,18 @@ PARCELS_MAX_AGE_S = 60
 class VersionParams:
     """Which zones to draw: a plan version id, the versions in force on a date, or today's."""
 
-    version: Annotated[int | None, Query(description="plan version id (e.g. a draft)")] = None
+    version: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="plan version id (e.g. a draft)")
+    ] = None
     date: Annotated[dt.date | None, Query(description="versions in force on this date")] = None
 
 
 @router.get("/tiles/{layer}/{z}/{x}/{y}.mvt", summary="Vector tile", response_class=Response)
 def read_tile(
     layer: Layer,
-    z: int,
-    x: int,
-    y: int,
+    z: Annotated[int, Path(ge=0, le=MAX_ZOOM)],
+    x: Annotated[int, Path(ge=0)],
+    y: Annotated[int, Path(ge=0)],
     request: Request,
     session: SessionDep,
     params: Annotated[VersionParams, Depends()],
@@ -48,7 +50,7 @@ def read_tile(
     try:
         envelope = tile_envelope(z, x, y)
     except TileOutOfRangeError as exc:
-        raise BadParameterError(str(exc)) from exc
+        raise NotFoundError(str(exc)) from exc
     if layer == "parcels":
         body = parcels_tile(session, envelope)
         headers = {"Cache-Control": f"public, max-age={PARCELS_MAX_AGE_S}"}

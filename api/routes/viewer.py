@@ -4,9 +4,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from api.errors import error_response
 from api.routes.features import landing_document
 
 router = APIRouter()
@@ -16,14 +17,21 @@ VENDOR = {
     "maplibre-gl": Path("node_modules/maplibre-gl/dist"),
     "rtl-text": Path("node_modules/@mapbox/mapbox-gl-rtl-text/dist"),
 }
-MISSING_ASSETS = (
-    "<!doctype html><meta charset=utf-8><title>Mukhattat</title>"
-    "<p>The viewer's assets are not installed: run <code>npm ci --prefix web</code> "
-    "(or <code>make demo</code>). The API is at <a href=/docs>/docs</a>.</p>"
+MISSING_ASSETS = "the viewer's assets are not installed: run `npm ci --prefix web` (or `make demo`)"
+ROOT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The viewer (HTML) or the OGC API landing page (JSON)",
+        "content": {"application/json": {}, "text/html": {}},
+    }
+}
+
+
+@router.get(
+    "/",
+    summary="Landing page (JSON) or the web viewer (HTML)",
+    response_model=None,
+    responses=ROOT_RESPONSES,
 )
-
-
-@router.get("/", summary="Landing page (JSON) or the web viewer (HTML)", response_model=None)
 def read_root(
     request: Request, f: Annotated[str | None, Query(pattern="^(json|html)$")] = None
 ) -> Response | dict[str, Any]:
@@ -32,7 +40,7 @@ def read_root(
         return landing_document(request)
     web_dir: Path = request.app.state.settings.web_dir
     if not vendor_installed(web_dir):
-        return HTMLResponse(MISSING_ASSETS, status_code=503)
+        return error_response(503, "viewer_not_installed", MISSING_ASSETS)
     return FileResponse(web_dir / "index.html", media_type="text/html")
 
 

@@ -125,6 +125,7 @@ class PlanVersion(Base):
     )
     created_by: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    published_by: Mapped[str | None] = mapped_column(Text)
     plan: Mapped[Plan] = relationship()
 
 
@@ -189,6 +190,7 @@ class RuleSet(Base):
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
+    created_by: Mapped[str | None] = mapped_column(Text)
 
 
 class PermitCheck(Base):
@@ -226,3 +228,20 @@ class Extract(Base):
         DateTime(timezone=True), server_default=func.now()
     )
     issued_by: Mapped[str | None] = mapped_column(Text)
+
+
+class ApiKey(Base):
+    """An API key: a public prefix, the argon2 hash of its secret, a role and a municipality."""
+
+    __tablename__ = "api_key"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    secret_hash: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(16))
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"))
+    label: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    created_by: Mapped[str | None] = mapped_column(Text)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

@@ -23,7 +23,9 @@ def find_rule_set_row(
     )
 
 
-def add_rule_set(session: Session, municipality_id: int, rule_set: RuleSet) -> RuleSetRow:
+def add_rule_set(
+    session: Session, municipality_id: int, rule_set: RuleSet, *, created_by: str | None = None
+) -> RuleSetRow:
     """Store a validated rule set and return its row."""
     row = RuleSetRow(
         municipality_id=municipality_id,
@@ -33,6 +35,7 @@ def add_rule_set(session: Session, municipality_id: int, rule_set: RuleSet) -> R
         effective_to=rule_set.effective_to,
         source=rule_set.source,
         document=rule_set.model_dump(mode="json"),
+        created_by=created_by,
     )
     session.add(row)
     session.flush()

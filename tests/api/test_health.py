@@ -15,19 +15,30 @@ def test_health_reports_database(client):
     assert body["database"]["revision"] == body["database"]["head"]
 
 
-def test_health_unmigrated_database_is_degraded(empty_url, tmp_path):
+def test_ready_when_database_migrated(client):
+    response = client.get("/ready")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ready"
+
+
+def test_unmigrated_database_is_not_ready(empty_url, tmp_path):
     app = create_app(Settings(database_url=empty_url, data_dir=tmp_path))
     with TestClient(app) as client:
-        response = client.get("/health")
-    assert response.status_code == 503
-    assert response.json()["database"]["revision"] is None
+        ready = client.get("/ready")
+        health = client.get("/health")
+    assert ready.status_code == 503
+    assert ready.json()["database"]["revision"] is None
+    assert health.status_code == 200
 
 
-def test_health_without_database_is_unavailable(empty_url, server_url, tmp_path):
+def test_without_database_alive_but_not_ready(empty_url, server_url, tmp_path):
     app = create_app(Settings(database_url=empty_url, data_dir=tmp_path))
     with TestClient(app) as client:
         drop_database(server_url, empty_url.rsplit("/", 1)[1])
-        response = client.get("/health")
-    assert response.status_code == 503
-    assert response.json()["database"]["reachable"] is False
-    assert "password" not in response.text
+        ready = client.get("/ready")
+        health = client.get("/health")
+    assert ready.status_code == 503
+    assert ready.json()["database"]["reachable"] is False
+    assert health.status_code == 200
+    assert health.json()["database"]["reachable"] is False
+    assert "password" not in ready.text and "127.0.0.1" not in ready.text

@@ -31,9 +31,9 @@ def test_unknown_version_answers_404(client, sample):
     assert client.get(URL, params={"version": 999999}).status_code == 404
 
 
-def test_tile_outside_grid_answers_400(client):
+def test_tile_outside_grid_answers_404(client):
     response = client.get("/tiles/zones/3/9/0.mvt")
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert "does not exist" in response.json()["detail"]
 
 
