@@ -9,7 +9,17 @@ from sqlalchemy.orm import sessionmaker
 from api.errors import ERROR_RESPONSES, register_error_handlers
 from api.logs import configure_logging
 from api.middleware import BodyLimitMiddleware, RequestIdMiddleware
-from api.routes import features, health, parcels, permits, plans, rule_sets, tiles, viewer
+from api.routes import (
+    extracts,
+    features,
+    health,
+    parcels,
+    permits,
+    plans,
+    rule_sets,
+    tiles,
+    viewer,
+)
 from api.runtime import open_engine
 from api.settings import Settings, get_settings
 
@@ -44,6 +54,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(tiles.router, responses=ERROR_RESPONSES)
     app.include_router(parcels.router, responses=ERROR_RESPONSES)
     app.include_router(permits.router, responses=ERROR_RESPONSES)
+    app.include_router(extracts.router, responses=ERROR_RESPONSES)
     app.include_router(plans.router, responses=ERROR_RESPONSES)
     app.include_router(rule_sets.router, responses=ERROR_RESPONSES)
     app.include_router(viewer.router, responses=ERROR_RESPONSES)

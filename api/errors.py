@@ -28,6 +28,7 @@ from plans.errors import (
     StorageUnavailableError,
     UnauthenticatedError,
 )
+from plans.extracts.errors import ExtractInputError, ShapingUnavailableError
 
 logger = logging.getLogger("mukhattat.api")
 
@@ -71,6 +72,8 @@ STATUS_BY_ERROR: dict[type[Exception], int] = {
     ConflictError: 409,
     ImportDataError: 422,
     CheckInputError: 422,
+    ExtractInputError: 422,
+    ShapingUnavailableError: 500,
     RuleFileError: 422,
     GisError: 422,
     StorageUnavailableError: 503,

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 import typer
 from pydantic import ValidationError
 
-from api.cli import check, db, imports, keys, plans, rules, serving
+from api.cli import check, db, extracts, imports, keys, plans, rules, serving
 from gis.errors import GisError
 from plans.errors import PlanError
 
@@ -22,6 +22,7 @@ app.add_typer(plans.app, name="plans")
 app.add_typer(rules.app, name="rules")
 app.add_typer(keys.app, name="keys")
 app.command("check")(check.check)
+app.command("extract")(extracts.extract)
 app.command("serve")(serving.serve)
 app.command("demo")(serving.demo)
 

@@ -56,3 +56,40 @@ def test_vendor_assets_served_locally(live_server):
     script = httpx.get(live_server + "/static/vendor/maplibre-gl/maplibre-gl.js")
     assert script.status_code == 200
     assert len(script.content) > 100_000
+
+
+def _select_first_parcel(page):
+    page.evaluate("mukhattat.map.jumpTo({center: [39.2030, 21.5499], zoom: 18})")
+    parcels_drawn = "mukhattat.map.queryRenderedFeatures({layers: ['parcels-fill']}).length > 0"
+    page.wait_for_function(f"mukhattat.map.loaded() && {parcels_drawn}", timeout=30_000)
+    point = page.evaluate(
+        "(() => { const p = mukhattat.map.project([39.2030, 21.5499]); return [p.x, p.y]; })()"
+    )
+    box = page.locator("#map").bounding_box()
+    page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+    expect(page.locator("#parcel-number")).to_have_text("101-01")
+    return box
+
+
+def test_check_a_drawn_building(browser, live_server):
+    page = _open(browser, live_server + "/")
+    box = _select_first_parcel(page)
+    page.click("#draw-footprint")
+    corners = page.evaluate(
+        "[[39.20285, 21.54975], [39.20305, 21.54995]].map(c => { const p = mukhattat.map.project(c); return [p.x, p.y]; })"
+    )
+    for x, y in corners:
+        page.mouse.click(box["x"] + x, box["y"] + y)
+        page.wait_for_timeout(300)
+    expect(page.locator("#footprint-state")).to_have_text("تم رسم المبنى")
+    page.fill("#check-floors", "2")
+    page.click("#check-submit")
+    expect(page.locator("#check-result")).to_be_visible(timeout=10_000)
+    expect(page.locator("#check-verdict")).to_have_text("مسموح")
+    expect(page.locator("#check-reference")).to_contain_text("PC-")
+    for layer in ("envelope-line", "footprint-fill"):
+        drawn = f"mukhattat.map.queryRenderedFeatures({{layers: ['{layer}']}}).length > 0"
+        page.wait_for_function(drawn, timeout=10_000)
+    page.click("#lang")
+    expect(page.locator("#check-verdict")).to_have_text("Eligible")
+    expect(page.locator("#check-rules li").first).to_contain_text("Zone RES_A")

@@ -7,16 +7,24 @@ const STRINGS = {
     opacity: "شفافية المناطق", legend: "مفتاح الخريطة", parcel: "قطعة الأرض", number: "الرقم",
     area: "المساحة", zoning: "التنظيم", hint: "انقر على قطعة أرض لعرض تنظيمها.",
     other: "English", m2: "م²", none: "لا توجد منطقة في المخطط النافذ",
+    check: "تحقق من مبنى", use: "الاستعمال", residential: "سكني", commercial: "تجاري", industrial: "صناعي",
+    floors: "عدد الطوابق", height: "الارتفاع (م)", gfa: "مسطح البناء (م²)", draw: "ارسم المبنى (نقرتان)",
+    submit: "تحقق", verdict: "النتيجة", reference: "المرجع", drawn: "تم رسم المبنى", corner: "انقر الركن المقابل",
+    eligible: "مسموح", not_eligible: "غير مسموح", needs_review: "يحتاج إلى مراجعة",
   },
   en: {
     title: "Mukhattat", layers: "Layers", zones: "Zones", parcels: "Parcels",
     opacity: "Zone opacity", legend: "Legend", parcel: "Parcel", number: "Number",
     area: "Area", zoning: "Zoning", hint: "Click a parcel to see its zoning.",
     other: "العربية", m2: "m²", none: "No zone of the plan in force",
+    check: "Check a building", use: "Use", residential: "Residential", commercial: "Commercial", industrial: "Industrial",
+    floors: "Floors", height: "Height (m)", gfa: "Floor area (m²)", draw: "Draw the building (two clicks)",
+    submit: "Check", verdict: "Verdict", reference: "Reference", drawn: "Building drawn", corner: "Click the opposite corner",
+    eligible: "Eligible", not_eligible: "Not eligible", needs_review: "Needs review",
   },
 };
 
-const state = { lang: "ar", legend: [], parcel: null };
+const state = { lang: "ar", legend: [], parcel: null, check: null, footprint: null, drawing: null };
 
 function t(key) { return STRINGS[state.lang][key]; }
 
@@ -32,6 +40,7 @@ function applyLanguage() {
   document.title = state.lang === "ar" ? "مخطط · Mukhattat" : "Mukhattat · مخطط";
   renderLegend();
   renderParcel();
+  renderCheck();
 }
 
 function swatch(color) {
@@ -66,6 +75,84 @@ function renderParcel() {
   document.getElementById("parcel-zones").replaceChildren(...zones);
 }
 
+function numberOrNull(id) {
+  const value = document.getElementById(id).value;
+  return value === "" ? null : Number(value);
+}
+
+function renderCheck() {
+  const box = document.getElementById("check-result");
+  const answer = state.check;
+  document.getElementById("footprint-state").textContent = state.footprint ? t("drawn") : "";
+  box.hidden = !answer;
+  if (!answer) return;
+  const verdict = document.getElementById("check-verdict");
+  verdict.textContent = t(answer.verdict);
+  verdict.className = `verdict-${answer.verdict}`;
+  document.getElementById("check-reference").textContent = answer.reference;
+  document.getElementById("check-rules").replaceChildren(...answer.rules.map((rule) => {
+    const item = document.createElement("li");
+    item.className = rule.status;
+    item.textContent = rule.explanation[state.lang];
+    return item;
+  }));
+}
+
+function footprintSource(map) { return map.getSource("check-shapes"); }
+
+function showShapes(map) {
+  const features = [];
+  if (state.check) features.push({ type: "Feature", properties: { kind: "envelope" }, geometry: state.check.envelope });
+  if (state.footprint) features.push({ type: "Feature", properties: { kind: "footprint" }, geometry: state.footprint });
+  footprintSource(map).setData({ type: "FeatureCollection", features });
+}
+
+function addCheckLayers(map) {
+  map.addSource("check-shapes", { type: "geojson", data: { type: "FeatureCollection", features: [] } });
+  map.addLayer({ id: "envelope-line", type: "line", source: "check-shapes", filter: ["==", ["get", "kind"], "envelope"],
+    paint: { "line-color": "#1565c0", "line-width": 2, "line-dasharray": [2, 1] } });
+  map.addLayer({ id: "footprint-fill", type: "fill", source: "check-shapes", filter: ["==", ["get", "kind"], "footprint"],
+    paint: { "fill-color": "#6a1b9a", "fill-opacity": 0.4 } });
+}
+
+function rectangle(a, b) {
+  const [x0, x1] = [Math.min(a.lng, b.lng), Math.max(a.lng, b.lng)];
+  const [y0, y1] = [Math.min(a.lat, b.lat), Math.max(a.lat, b.lat)];
+  return { type: "Polygon", coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] };
+}
+
+function drawClick(map, event) {
+  if (!state.drawing) return false;
+  if (state.drawing === "first") {
+    state.drawing = event.lngLat;
+    document.getElementById("footprint-state").textContent = t("corner");
+    return true;
+  }
+  state.footprint = rectangle(state.drawing, event.lngLat);
+  state.drawing = null;
+  map.doubleClickZoom.enable();
+  showShapes(map);
+  renderCheck();
+  return true;
+}
+
+async function submitCheck(map) {
+  if (!state.parcel) return;
+  const body = {
+    parcel: state.parcel.number, use: document.getElementById("check-use").value,
+    floors: numberOrNull("check-floors"), height_m: numberOrNull("check-height"),
+    gfa_m2: numberOrNull("check-gfa"), footprint: state.footprint,
+  };
+  const response = await fetch("/permits/check", {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+  });
+  const answer = await response.json();
+  if (!response.ok) throw new Error(answer.detail || response.status);
+  state.check = answer;
+  showShapes(map);
+  renderCheck();
+}
+
 async function getJSON(url) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: ${response.status}`);
@@ -83,7 +170,11 @@ async function selectParcel(map, feature) {
   const id = feature.id;  // the tile's feature id is the parcel's database id
   map.setFilter("parcels-selected", ["==", ["id"], id]);
   state.parcel = await getJSON(`/parcels/${id}/zoning`);
+  state.check = null;
+  state.footprint = null;
+  showShapes(map);
   renderParcel();
+  renderCheck();
 }
 
 function bindControls(map) {
@@ -96,6 +187,16 @@ function bindControls(map) {
   });
   toggle(document.getElementById("show-zones"), ["zones-fill", "zones-line"]);
   toggle(document.getElementById("show-parcels"), ["parcels-fill", "parcels-line", "parcels-selected"]);
+  document.getElementById("draw-footprint").addEventListener("click", () => {
+    state.drawing = "first";
+    state.footprint = null;
+    map.doubleClickZoom.disable();  // two quick clicks draw a rectangle, they must not zoom
+    showShapes(map);
+  });
+  document.getElementById("check-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    submitCheck(map).catch((error) => { document.body.dataset.error = String(error); });
+  });
   document.getElementById("zones-opacity").addEventListener("input", (event) => {
     map.setPaintProperty("zones-fill", "fill-opacity", Number(event.target.value));
   });
@@ -112,8 +213,10 @@ async function start() {
   window.mukhattat = { map, state };
   map.on("load", () => {
     addSelectionLayer(map);
+    addCheckLayers(map);
     bindControls(map);
     map.on("click", (event) => {
+      if (drawClick(map, event)) return;
       const [hit] = map.queryRenderedFeatures(event.point, { layers: ["parcels-fill"] });
       if (hit) { selectParcel(map, hit); return; }
       map.setFilter("parcels-selected", ["==", ["id"], -1]);

@@ -1,0 +1,122 @@
+"""Plan extracts: issue one (the file, reference in `X-Reference`) and verify a file or hash."""
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Body, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from api.deps import SessionDep, SettingsDep
+from plans.extracts import ExtractOptions, ExtractRequest, issue_extract, verify_file
+from plans.extracts.options import Lang, Orientation, OutputFormat, Paper, parse_scale
+from plans.extracts.records import ExtractVerification
+from plans.storage.extracts import verify_extract
+
+router = APIRouter(tags=["extracts"])
+
+SHA256_PATTERN = "^[0-9a-fA-F]{64}$"
+
+
+class ExtractBody(BaseModel):
+    """Body of `POST /extracts`: a parcel number or a bbox in the storage CRS, and print options."""
+
+    parcel: str | None = Field(default=None, description="parcel number, e.g. 101-01")
+    bbox: tuple[float, float, float, float] | None = Field(
+        default=None, description="minx, miny, maxx, maxy in the storage CRS (metres)"
+    )
+    paper: Paper = "a4"
+    orientation: Orientation = "portrait"
+    scale: Literal[500, 1000, 2500, 5000, "auto"] = 1000
+    lang: Lang = "ar+en"
+    format: OutputFormat = "pdf"
+    municipality: str | None = Field(default=None, description="default: the deployment's")
+    date: dt.date | None = Field(default=None, description="zoning in force on (default: today)")
+
+
+class VerificationBody(BaseModel):
+    """Answer of the verification: `valid` is null when neither a hash nor a file was given."""
+
+    reference: str
+    valid: bool | None
+    issued_at: dt.datetime
+
+
+@router.post(
+    "/extracts",
+    summary="Issue a plan extract",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}, "image/png": {}}}},
+)
+def create_extract(
+    body: ExtractBody, session: SessionDep, settings: SettingsDep, request: Request
+) -> Response:
+    """Render, register and return the extract; its reference is in the `X-Reference` header."""
+    options = ExtractOptions(
+        paper=body.paper,
+        orientation=body.orientation,
+        scale=parse_scale(body.scale),
+        lang=body.lang,
+        format=body.format,
+    )
+    extract_request = ExtractRequest(
+        municipality=body.municipality or settings.municipality,
+        parcel=body.parcel,
+        bbox=body.bbox,
+        options=options,
+        on=body.date,
+    )
+    issued = issue_extract(
+        session,
+        extract_request,
+        storage_crs=settings.storage_crs,
+        verify_base_url=str(request.base_url),
+    )
+    filename = f"{issued.reference}.{body.format}"
+    return Response(
+        content=issued.content,
+        media_type=issued.media_type,
+        headers={
+            "X-Reference": issued.reference,
+            "X-Content-SHA256": issued.content_sha256,
+            "Content-Disposition": f'inline; filename="{filename}"',
+        },
+    )
+
+
+@router.get(
+    "/extracts/{reference}/verify",
+    summary="Verify an extract by its SHA-256",
+    response_model=VerificationBody,
+)
+def read_verification(
+    reference: str,
+    session: SessionDep,
+    sha256: Annotated[
+        str | None, Query(pattern=SHA256_PATTERN, description="SHA-256 of the file, hex")
+    ] = None,
+) -> VerificationBody:
+    """Answer whether `sha256` is the registered hash of the extract (null when not given)."""
+    return _body(verify_extract(session, reference, sha256))
+
+
+@router.post(
+    "/extracts/{reference}/verify",
+    summary="Verify an extract file",
+    response_model=VerificationBody,
+)
+def verify_upload(
+    reference: str,
+    session: SessionDep,
+    content: Annotated[bytes, Body(media_type="application/pdf", description="the file")],
+) -> VerificationBody:
+    """Answer whether the uploaded file is the one registered under `reference`."""
+    return _body(verify_file(session, reference, content))
+
+
+def _body(verification: ExtractVerification) -> VerificationBody:
+    return VerificationBody(
+        reference=verification.reference,
+        valid=verification.valid,
+        issued_at=verification.issued_at,
+    )
