@@ -114,7 +114,11 @@ def _handler(status: int) -> Callable[[Request, Exception], Awaitable[JSONRespon
         if status < 500:
             return error_response(status, error_code(type(exc)), str(exc))
         # Server faults are logged with their traceback; the client gets no SQL, path or host.
-        logger.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+        # An unavailable database is an expected state (a restart): one line, no traceback.
+        if status == 503:
+            logger.warning("%s %s: database unavailable", request.method, request.url.path)
+        else:
+            logger.error("%s %s failed", request.method, request.url.path, exc_info=exc)
         detail = f"{SERVER_FAULTS.get(status, SERVER_FAULTS[500])} (request id {request_id.get()})"
         code = "unavailable" if status == 503 else error_code(type(exc))
         return error_response(status, code, detail)

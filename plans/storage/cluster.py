@@ -109,7 +109,7 @@ def start(cluster: Cluster, *, durable: bool = True) -> int:
         return current.port
     if not current.initialised:
         raise ClusterError(f"no cluster in {cluster.pgdata}: initialise it first")
-    port = _free_port()
+    port = _port_for(cluster)
     options = [f"-p {port}", "-c listen_addresses=127.0.0.1", f"-k {cluster.root}"]
     if not durable:
         options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
@@ -172,6 +172,29 @@ def _pid_file_port(cluster: Cluster) -> int | None:
     with contextlib.suppress(OSError, IndexError, ValueError):
         return int((cluster.pgdata / "postmaster.pid").read_text().splitlines()[3])
     return None
+
+
+def _port_for(cluster: Cluster) -> int:
+    """Return the last port if still free (services reconnect after a restart), else a new one."""
+    remembered = cluster.root / "port"
+    with contextlib.suppress(OSError, ValueError):
+        last = int(remembered.read_text())
+        if _port_is_free(last):
+            return last
+    port = _free_port()
+    remembered.write_text(str(port))
+    return port
+
+
+def _port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # PostgreSQL binds with SO_REUSEADDR, so connections in TIME_WAIT do not block it.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def _free_port() -> int:
