@@ -39,7 +39,7 @@ def test_rotated_sheet_lands_where_transform_says(method):
     transform = _transform(method, rotate_deg=5.0)
     rgba, affine = warp_scan(_sheet(), transform)
     centre = transform.apply([[100.0, 150.0]])[0]  # centre of the red square
-    col, row = ~affine * tuple(centre)
+    col, row = ~affine @ tuple(centre)
     assert tuple(rgba[int(row), int(col), :3]) == (200, 30, 30)
     assert rgba[0, 0, 3] == 0  # the rotated sheet leaves transparent corners
 
