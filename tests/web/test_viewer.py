@@ -93,3 +93,14 @@ def test_check_a_drawn_building(browser, live_server):
     page.click("#lang")
     expect(page.locator("#check-verdict")).to_have_text("Eligible")
     expect(page.locator("#check-rules li").first).to_contain_text("Zone RES_A")
+
+
+def test_print_extract_from_the_map(browser, live_server):
+    page = _open(browser, live_server + "/")
+    _select_first_parcel(page)
+    with page.expect_download(timeout=30_000) as download:
+        page.click("#print-extract")
+    assert download.value.suggested_filename.startswith("EX-")
+    path = download.value.path()
+    assert path.read_bytes()[:5] == b"%PDF-"
+    expect(page.locator("#extract-link")).to_contain_text("EX-")

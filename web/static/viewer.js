@@ -11,6 +11,7 @@ const STRINGS = {
     floors: "عدد الطوابق", height: "الارتفاع (م)", gfa: "مسطح البناء (م²)", draw: "ارسم المبنى (نقرتان)",
     submit: "تحقق", verdict: "النتيجة", reference: "المرجع", drawn: "تم رسم المبنى", corner: "انقر الركن المقابل",
     eligible: "مسموح", not_eligible: "غير مسموح", needs_review: "يحتاج إلى مراجعة",
+    print: "اطبع بيان المخطط (PDF)", extract: "بيان المخطط",
   },
   en: {
     title: "Mukhattat", layers: "Layers", zones: "Zones", parcels: "Parcels",
@@ -21,6 +22,7 @@ const STRINGS = {
     floors: "Floors", height: "Height (m)", gfa: "Floor area (m²)", draw: "Draw the building (two clicks)",
     submit: "Check", verdict: "Verdict", reference: "Reference", drawn: "Building drawn", corner: "Click the opposite corner",
     eligible: "Eligible", not_eligible: "Not eligible", needs_review: "Needs review",
+    print: "Print the plan extract (PDF)", extract: "Plan extract",
   },
 };
 
@@ -153,6 +155,22 @@ async function submitCheck(map) {
   renderCheck();
 }
 
+async function printExtract() {
+  if (!state.parcel) return;
+  const response = await fetch("/extracts", {
+    method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ parcel: state.parcel.number, lang: "ar+en", format: "pdf" }),
+  });
+  if (!response.ok) throw new Error((await response.json()).detail || response.status);
+  const reference = response.headers.get("X-Reference");
+  const link = document.getElementById("extract-link");
+  link.href = URL.createObjectURL(await response.blob());
+  link.download = `${reference}.pdf`;
+  link.textContent = `${t("extract")} ${reference}`;
+  link.hidden = false;
+  link.click();
+}
+
 async function getJSON(url) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: ${response.status}`);
@@ -172,6 +190,7 @@ async function selectParcel(map, feature) {
   state.parcel = await getJSON(`/parcels/${id}/zoning`);
   state.check = null;
   state.footprint = null;
+  document.getElementById("extract-link").hidden = true;
   showShapes(map);
   renderParcel();
   renderCheck();
@@ -187,6 +206,9 @@ function bindControls(map) {
   });
   toggle(document.getElementById("show-zones"), ["zones-fill", "zones-line"]);
   toggle(document.getElementById("show-parcels"), ["parcels-fill", "parcels-line", "parcels-selected"]);
+  document.getElementById("print-extract").addEventListener("click", () => {
+    printExtract().catch((error) => { document.body.dataset.error = String(error); });
+  });
   document.getElementById("draw-footprint").addEventListener("click", () => {
     state.drawing = "first";
     state.footprint = null;
