@@ -75,9 +75,8 @@ def test_check_a_drawn_building(browser, live_server):
     page = _open(browser, live_server + "/")
     box = _select_first_parcel(page)
     page.click("#draw-footprint")
-    corners = page.evaluate(
-        "[[39.20285, 21.54975], [39.20305, 21.54995]].map(c => { const p = mukhattat.map.project(c); return [p.x, p.y]; })"
-    )
+    project = "c => { const p = mukhattat.map.project(c); return [p.x, p.y]; }"
+    corners = page.evaluate(f"[[39.20285, 21.54975], [39.20305, 21.54995]].map({project})")
     for x, y in corners:
         page.mouse.click(box["x"] + x, box["y"] + y)
         page.wait_for_timeout(300)
