@@ -27,3 +27,19 @@ class GcpError(GisError, ValueError):
 
 class GeorefError(GisError, ValueError):
     """A transform cannot be fitted to the control points (too few, collinear, degenerate)."""
+
+
+class ScanReadError(GisError, ValueError):
+    """A scan could not be read (missing, corrupt, unsupported, or too many pixels)."""
+
+
+class LegendError(GisError, ValueError):
+    """A legend is malformed: a missing or bad key, a bad colour, a repeated code."""
+
+
+class ClassifyError(GisError, ValueError):
+    """Pixels cannot be classified (no usable colours, nothing on the sheet matches)."""
+
+
+class DigitiseError(GisError, ValueError):
+    """A scan cannot be digitised with the options given (unsupported style, empty result)."""

@@ -29,3 +29,22 @@ TransformMethod: TypeAlias = Literal["affine", "projective", "poly2", "tps", "au
 """A transform family to fit, or ``"auto"`` to choose one by leave-one-out error."""
 
 TRANSFORM_METHODS: tuple[TransformMethod, ...] = ("affine", "projective", "poly2", "tps", "auto")
+
+RGBImage: TypeAlias = npt.NDArray[np.uint8]
+"""An (height, width, 3) uint8 image, channels red, green, blue."""
+
+LabelArray: TypeAlias = npt.NDArray[np.uint8]
+"""An (height, width) uint8 raster of class values: 0 outside the map, i the i-th legend code."""
+
+Window: TypeAlias = tuple[slice, slice]
+"""Rows and columns of a rectangular block of a raster, as numpy slices."""
+
+SheetStyle: TypeAlias = Literal["auto", "filled", "outline"]
+"""How zones are drawn on a sheet: colour fills, or outlines with printed labels."""
+
+SHEET_STYLES: tuple[SheetStyle, ...] = ("auto", "filled", "outline")
+
+SyntheticKind: TypeAlias = Literal["printed", "faded", "pencil"]
+"""A kind of synthetic colour sheet: clean print, faded photocopy, colour-pencil drawing."""
+
+SYNTHETIC_KINDS: tuple[SyntheticKind, ...] = ("printed", "faded", "pencil")

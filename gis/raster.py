@@ -1,0 +1,250 @@
+"""Read scanned plan sheets (TIFF, PNG, JPEG, a PDF page) as RGB, whole or window by window."""
+
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import Final, Protocol, Self
+
+import numpy as np
+import numpy.typing as npt
+import rasterio
+from rasterio.enums import ColorInterp
+from rasterio.errors import NotGeoreferencedWarning, RasterioError
+from rasterio.windows import Window as RioWindow
+
+from gis.errors import ScanReadError
+from gis.types import RGBImage, Window
+
+DEFAULT_MAX_PIXELS: Final = 250_000_000
+"""Refuse larger scans before decoding them: an A0 sheet at 400 dpi is about 220 Mpx."""
+
+PDF_DPI: Final = 300
+"""Resolution a PDF page is rendered at."""
+
+_FORMATS = "a TIFF, PNG or JPEG image or a PDF page"
+
+
+class Scan(Protocol):
+    """A scan that can be read block by block: an opened file or an in-memory array."""
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(height, width) in pixels."""
+        ...
+
+    def read(self, window: Window) -> RGBImage:
+        """Return the (rows, cols, 3) RGB block of `window`."""
+        ...
+
+
+class ArrayScan:
+    """An RGB image held in memory, read through the `Scan` interface.
+
+    Examples
+    --------
+    >>> scan = ArrayScan(np.zeros((4, 6, 3), np.uint8))
+    >>> scan.shape, scan.read((slice(0, 2), slice(1, 4))).shape
+    ((4, 6), (2, 3, 3))
+    """
+
+    def __init__(self, image: npt.ArrayLike) -> None:
+        array = np.asarray(image)
+        if array.ndim != 3 or array.shape[2] != 3 or array.dtype != np.uint8:
+            raise ScanReadError(
+                f"expected an (height, width, 3) uint8 RGB array, got shape {array.shape} "
+                f"and dtype {array.dtype}"
+            )
+        self._image: RGBImage = array
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(height, width) in pixels."""
+        return self._image.shape[0], self._image.shape[1]
+
+    def read(self, window: Window) -> RGBImage:
+        """Return the RGB block of `window` (a view, not a copy)."""
+        return self._image[window]
+
+
+class RasterScan:
+    """A scan file opened with rasterio; use `open_scan` to create one."""
+
+    def __init__(self, dataset: rasterio.DatasetReader, name: str) -> None:
+        self._dataset = dataset
+        self._name = name
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._dataset.close()
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(height, width) in pixels."""
+        return int(self._dataset.height), int(self._dataset.width)
+
+    def read(self, window: Window) -> RGBImage:
+        """Decode only the block of `window` and return it as RGB."""
+        rows, cols = window
+        rio_window = RioWindow.from_slices(rows, cols, height=self.shape[0], width=self.shape[1])
+        try:
+            bands = self._dataset.read(window=rio_window)
+        except RasterioError as error:
+            raise ScanReadError(f"cannot decode scan {self._name}: {error}") from error
+        return to_rgb(bands, _palette(self._dataset))
+
+
+@contextmanager
+def open_scan(
+    path: str | Path, *, max_pixels: int = DEFAULT_MAX_PIXELS, page: int = 1
+) -> Iterator[RasterScan]:
+    """Open a scan file for windowed reading, checking its size before decoding anything.
+
+    Parameters
+    ----------
+    path
+        A TIFF, PNG or JPEG file, or a PDF (rendered at `PDF_DPI` by GDAL's PDF driver).
+    max_pixels
+        Refuse scans with more pixels (a decompression-bomb guard).
+    page
+        Page of a PDF, from 1.
+
+    Raises
+    ------
+    ScanReadError
+        Missing, corrupt or unsupported file, an unavailable PDF driver, or too many pixels.
+
+    Notes
+    -----
+    Only the header is read here; `RasterScan.read` decodes one window at a time.
+    """
+    name = str(path)
+    dataset = _open_dataset(Path(path), page)
+    try:
+        pixels = dataset.width * dataset.height
+        if pixels > max_pixels:
+            raise ScanReadError(
+                f"scan {name} has {dataset.width} x {dataset.height} = {pixels:,} pixels, more "
+                f"than max_pixels={max_pixels:,}; scan at a lower resolution or raise the limit"
+            )
+        if dataset.count < 1:
+            raise ScanReadError(f"scan {name} has no bands")
+        with RasterScan(dataset, name) as scan:
+            yield scan
+    finally:
+        dataset.close()
+
+
+def read_scan(path: str | Path, *, max_pixels: int = DEFAULT_MAX_PIXELS, page: int = 1) -> RGBImage:
+    """Read a whole scan as an (height, width, 3) uint8 RGB array.
+
+    Grey, palette, grey+alpha, RGB(A) and 16-bit images are converted to 8-bit RGB.
+
+    Raises
+    ------
+    ScanReadError
+        As `open_scan`.
+
+    Notes
+    -----
+    Holds 3 bytes per pixel (about 210 MB for an A1 sheet at 300 dpi); prefer `open_scan`
+    and `iter_windows` for large sheets.
+
+    Examples
+    --------
+    >>> read_scan("/no/such/scan.tif")
+    Traceback (most recent call last):
+    ...
+    gis.errors.ScanReadError: cannot read scan /no/such/scan.tif: no such file
+    """
+    with open_scan(path, max_pixels=max_pixels, page=page) as scan:
+        height, width = scan.shape
+        return scan.read((slice(0, height), slice(0, width)))
+
+
+def iter_windows(
+    shape: tuple[int, int], *, rows: int = 1024, halo: int = 0
+) -> Iterator[tuple[Window, Window]]:
+    """Yield (core, padded) windows of full-width row strips covering a raster.
+
+    `padded` is `core` grown by `halo` rows above and below (clipped to the raster), so a
+    filter of radius up to `halo` computed on `padded` is exact on `core`.
+
+    Examples
+    --------
+    >>> [(core[0].start, core[0].stop, pad[0].start, pad[0].stop)
+    ...  for core, pad in iter_windows((10, 4), rows=4, halo=1)]
+    [(0, 4, 0, 5), (4, 8, 3, 9), (8, 10, 7, 10)]
+    """
+    if rows < 1 or halo < 0:
+        raise ValueError(f"rows must be >= 1 and halo >= 0, got rows={rows}, halo={halo}")
+    height, width = shape
+    every = slice(0, width)
+    for start in range(0, height, rows):
+        stop = min(start + rows, height)
+        padded = slice(max(0, start - halo), min(height, stop + halo))
+        yield (slice(start, stop), every), (padded, every)
+
+
+def to_rgb(bands: npt.NDArray[np.generic], palette: RGBImage | None = None) -> RGBImage:
+    """Convert (count, rows, cols) bands to (rows, cols, 3) uint8 RGB.
+
+    Examples
+    --------
+    >>> to_rgb(np.full((1, 1, 2), 65535, np.uint16)).tolist()
+    [[[255, 255, 255], [255, 255, 255]]]
+    """
+    data = _to_uint8(bands)
+    if palette is not None:
+        coloured: RGBImage = palette[data[0]]
+        return coloured
+    if data.shape[0] < 3:  # grey, or grey + alpha
+        return np.repeat(data[0][:, :, None], 3, axis=2)
+    return np.ascontiguousarray(np.moveaxis(data[:3], 0, -1))
+
+
+def _to_uint8(bands: npt.NDArray[np.generic]) -> npt.NDArray[np.uint8]:
+    if bands.dtype == np.uint8:
+        return bands.astype(np.uint8, copy=False)
+    if bands.dtype == np.uint16:
+        return (bands.astype(np.uint32) * 255 // 65535).astype(np.uint8)
+    raise ScanReadError(f"unsupported pixel type {bands.dtype}; expected 8- or 16-bit integers")
+
+
+def _palette(dataset: rasterio.DatasetReader) -> RGBImage | None:
+    if dataset.colorinterp[0] != ColorInterp.palette:
+        return None
+    colormap = dataset.colormap(1)
+    table = np.zeros((256, 3), np.uint8)
+    for index, colour in colormap.items():
+        if 0 <= index < 256:
+            table[index] = colour[:3]
+    return table
+
+
+def _open_dataset(path: Path, page: int) -> rasterio.DatasetReader:
+    if not path.is_file():
+        raise ScanReadError(f"cannot read scan {path}: no such file")
+    is_pdf = path.suffix.lower() == ".pdf"
+    target = f"PDF:{page}:{path}" if is_pdf and page != 1 else str(path)
+    options = {"DPI": str(PDF_DPI)} if is_pdf else {}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", NotGeoreferencedWarning)
+            return rasterio.open(target, **options)
+    except RasterioError as error:
+        if is_pdf:  # rasterio wheels ship a PDF driver that can write but not read
+            raise ScanReadError(
+                f"cannot read page {page} of {path}: {error}; GDAL's PDF driver needs "
+                "poppler or pdfium to read, so render the page to TIFF at 300 dpi first "
+                "(e.g. `pdftoppm -r 300 -tiff`)"
+            ) from error
+        raise ScanReadError(f"cannot read scan {path}: {error}; expected {_FORMATS}") from error
