@@ -17,6 +17,7 @@ from api.routes import (
     permits,
     plans,
     rule_sets,
+    scans,
     tiles,
     viewer,
 )
@@ -57,6 +58,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(extracts.router, responses=ERROR_RESPONSES)
     app.include_router(plans.router, responses=ERROR_RESPONSES)
     app.include_router(rule_sets.router, responses=ERROR_RESPONSES)
+    app.include_router(scans.router, responses=ERROR_RESPONSES)
     app.include_router(viewer.router, responses=ERROR_RESPONSES)
     viewer.mount_assets(app, settings.web_dir)
     return app

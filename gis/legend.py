@@ -46,6 +46,9 @@ class LegendEntry:
         The text printed on the map for this zone (the code unless given).
     fill
         False for outline-only sheets, whose zones are told apart by their printed labels.
+    pattern
+        True for black-and-white sheets whose zones are told apart by texture (hatching,
+        cross-hatching, dots, solid, plain paper), learned from `samples`.
     """
 
     code: str
@@ -55,6 +58,7 @@ class LegendEntry:
     name_en: str | None
     label: str
     fill: bool
+    pattern: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,11 @@ class Legend:
     def codes(self) -> tuple[str, ...]:
         """The zone codes in legend order."""
         return tuple(entry.code for entry in self.entries)
+
+    @property
+    def patterned(self) -> bool:
+        """True when any entry is a texture pattern (``"pattern": true``)."""
+        return any(entry.pattern for entry in self.entries)
 
 
 def read_legend(path: str | Path) -> Legend:
@@ -94,8 +103,11 @@ def parse_legend(data: object) -> Legend:
     ----------
     data
         ``{"zones": [{"code", "color" | "colors" | "samples", "name": {"ar", "en"},
-        "label", "fill"}]}``; colours are ``"#rrggbb"``, ``"#rgb"`` or ``[r, g, b]``,
-        samples are ``[x0, y0, x1, y1]`` pixel boxes. Unknown keys are ignored.
+        "label", "fill", "pattern"}]}``; colours are ``"#rrggbb"``, ``"#rgb"`` or
+        ``[r, g, b]``, samples are ``[x0, y0, x1, y1]`` pixel boxes (a key swatch or a patch
+        of the map). A ``"pattern": true`` entry is learned from its samples, which it needs;
+        its colour is optional, and a blank swatch stands for a plain-paper zone. Unknown keys
+        are ignored.
 
     Raises
     ------
@@ -162,6 +174,11 @@ def _entry(item: object, where: str) -> LegendEntry:
     samples = tuple(
         _box(box, f"{where}.samples[{i}]") for i, box in enumerate(_list(item, "samples", where))
     )
+    pattern = item.get("pattern", False)
+    if not isinstance(pattern, bool):
+        raise LegendError(f"{where}.pattern: expected true or false, got {pattern!r}")
+    if pattern and not samples:
+        raise LegendError(f'{where}: a pattern zone needs "samples" (pixel boxes of its swatch)')
     if fill and not colors and not samples:
         raise LegendError(f'{where}: a filled zone needs "color", "colors" or "samples"')
     label = item.get("label", code)
@@ -169,7 +186,14 @@ def _entry(item: object, where: str) -> LegendEntry:
         raise LegendError(f"{where}.label: expected a non-empty string, got {label!r}")
     names = _names(item.get("name", {}), f"{where}.name")
     return LegendEntry(
-        code.strip(), colors, samples, names.get("ar"), names.get("en"), label.strip(), fill
+        code.strip(),
+        colors,
+        samples,
+        names.get("ar"),
+        names.get("en"),
+        label.strip(),
+        fill,
+        pattern,
     )
 
 

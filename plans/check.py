@@ -54,6 +54,7 @@ def check_application(
     *,
     registry: RuleRegistry = DEFAULT_REGISTRY,
     road_gap_m: float = 1.0,
+    edges: Sequence[ParcelEdge] | None = None,
 ) -> CheckResult:
     """Check a proposed building on `parcel` against `rule_set`.
 
@@ -75,6 +76,9 @@ def check_application(
         The rule types to evaluate.
     road_gap_m
         How far an edge may lie from a road and still front it.
+    edges
+        The parcel's edges already typed (e.g. labelled in an OZFS parcel file); they take
+        precedence over typing the edges from `roads`, which are then not used for that.
 
     Returns
     -------
@@ -90,8 +94,8 @@ def check_application(
     _require_polygon(parcel, "parcel", multi=False)
     if application.footprint is not None:
         _require_polygon(application.footprint, "footprint", multi=True)
-    edges = type_edges(parcel, roads, road_gap_m=road_gap_m)
-    plot = _Plot(parcel, edges, frontage_m(edges), application)
+    typed = tuple(edges) if edges is not None else type_edges(parcel, roads, road_gap_m=road_gap_m)
+    plot = _Plot(parcel, typed, frontage_m(typed), application)
     parts = zone_parts(parcel, zones, rule_set)
     policy = rule_set.policy.split_zone
     results = coverage_results(parts, rule_set, float(parcel.area))

@@ -1,10 +1,15 @@
 """Synthetic zone and parcel layers with exact, known areas (built in the storage CRS)."""
 
+import json
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
+from PIL import Image
 from shapely import box
 from shapely.geometry import Polygon
+
+from gis.synthetic import make_sheet
 
 STORAGE_CRS = "EPSG:32637"
 ORIGIN = (521_000.0, 2_383_000.0)
@@ -47,3 +52,29 @@ def write_layer(frame: gpd.GeoDataFrame, path: Path, *, crs: str | None = None) 
     out = frame.to_crs(crs) if crs else frame
     out.to_file(path)
     return path
+
+
+def write_sheet_files(
+    folder: Path, *, kind: str = "printed", seed: int = 0
+) -> tuple[Path, Path, Path, Any]:
+    """Write a small synthetic sheet as scan PNG, GCP CSV and legend JSON; return them + sheet."""
+    sheet = make_sheet(kind, seed=seed, height=300, width=400, cells=6, codes=3)
+    scan = folder / "sheet.png"
+    Image.fromarray(sheet.image).save(scan)
+    gcps = folder / "gcps.csv"
+    rows = ["pixel_x,pixel_y,map_x,map_y"] + [
+        f"{px},{py},{mx},{my}"
+        for (px, py), (mx, my) in zip(sheet.gcps.pixel, sheet.gcps.map, strict=True)
+    ]
+    gcps.write_text("\n".join(rows) + "\n")
+    legend = folder / "legend.json"
+    zones = [
+        {
+            "code": e.code,
+            "color": "#{:02x}{:02x}{:02x}".format(*e.colors[0]),
+            "name": {"en": e.code},
+        }
+        for e in sheet.legend.entries
+    ]
+    legend.write_text(json.dumps({"zones": zones}))
+    return scan, gcps, legend, sheet

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 import typer
 from pydantic import ValidationError
 
-from api.cli import check, db, extracts, imports, keys, plans, rules, serving
+from api.cli import check, db, extracts, imports, keys, ozfs, plans, rules, scans, serving
 from gis.errors import GisError
 from plans.errors import PlanError
 
@@ -23,6 +23,10 @@ app.add_typer(rules.app, name="rules")
 app.add_typer(keys.app, name="keys")
 app.command("check")(check.check)
 app.command("extract")(extracts.extract)
+app.command("vectorise")(scans.vectorise)
+imports.app.command("scan")(scans.import_scan_command)
+imports.app.command("ozfs")(ozfs.import_ozfs)
+app.command("check-all")(ozfs.check_all)
 app.command("serve")(serving.serve)
 app.command("demo")(serving.demo)
 

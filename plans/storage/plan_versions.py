@@ -152,3 +152,14 @@ def list_versions(
         )
         for v, number, code, zones in session.execute(query)
     ]
+
+
+def scan_cog_name(session: Session, plan_version_id: int) -> str:
+    """Return the file name of a version's georeferenced scan, or raise `NotFoundError`."""
+    version = session.get(PlanVersion, plan_version_id)
+    if version is None:
+        raise NotFoundError(f"no plan version with id {plan_version_id}")
+    cog = (version.georeference or {}).get("cog")
+    if not isinstance(cog, str):
+        raise NotFoundError(f"plan version {plan_version_id} has no scan")
+    return cog

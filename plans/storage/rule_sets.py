@@ -9,6 +9,9 @@ from plans.rules.schema import RuleSet
 from plans.storage.models import Municipality
 from plans.storage.models import RuleSet as RuleSetRow
 
+OZFS_FORMAT = "ozfs"
+"""The `format` marker of rule-set documents imported from OZFS."""
+
 
 def find_rule_set_row(
     session: Session, municipality_id: int, identifier: str, version: str
@@ -45,7 +48,10 @@ def add_rule_set(
 def rule_sets_in_force(
     session: Session, municipality_code: str, on: dt.date
 ) -> list[tuple[int, RuleSet]]:
-    """Return (id, rule set) of the municipality's rule sets in force on `on`, newest first."""
+    """Return (id, rule set) of the municipality's rule sets in force on `on`, newest first.
+
+    Rule sets imported from OZFS (``format: ozfs``) are for the OZFS engine and are left out.
+    """
     rows = session.scalars(
         select(RuleSetRow)
         .join(Municipality, RuleSetRow.municipality_id == Municipality.id)
@@ -56,7 +62,11 @@ def rule_sets_in_force(
         )
         .order_by(RuleSetRow.effective_from.desc(), RuleSetRow.id.desc())
     )
-    return [(row.id, RuleSet.model_validate(row.document)) for row in rows]
+    return [
+        (row.id, RuleSet.model_validate(row.document))
+        for row in rows
+        if row.document.get("format") != OZFS_FORMAT
+    ]
 
 
 def list_rule_sets(session: Session) -> list[tuple[str, RuleSetRow]]:

@@ -21,6 +21,7 @@ def _as_pdf_bytes(_context, value):
     """Send generated bodies of PDF endpoints (verification uploads) as raw bytes."""
     return value if isinstance(value, bytes) else str(value).encode()
 
+
 # Requests the schema allows can still be refused on meaning (a check without a parcel, a tile
 # beyond the grid) with a documented 4xx; what must hold is no 5xx and conforming answers.
 SEMANTIC_CHECKS = [positive_data_acceptance]
