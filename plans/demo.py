@@ -8,13 +8,16 @@ from pyproj import CRS
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gis.synthetic import make_sheet
+from gis.synthetic_files import write_sheet_files
 from plans.imports.parcels import ParcelImportRequest, import_parcels
+from plans.imports.scans import ScanImportReport, ScanImportRequest, ScanSource, import_scan
 from plans.imports.zones import ZoneImportRequest, import_zones
 from plans.publishing import publish_version
 from plans.rules.loading import load_rule_set
 from plans.rules.schema import RuleSet
 from plans.rulesets import store_rule_set
-from plans.sample import SAMPLE_MUNICIPALITY, SAMPLE_PLAN, build_sample_town
+from plans.sample import SAMPLE_CRS, SAMPLE_MUNICIPALITY, SAMPLE_PLAN, build_sample_town
 from plans.storage.models import Municipality, Plan
 
 SAMPLE_EFFECTIVE_FROM = dt.date(2024, 1, 1)
@@ -78,3 +81,43 @@ def demo_rule_set() -> RuleSet:
         source=f"{shipped['source']} (applied to the demo town's RES_A zone)",
     )
     return RuleSet.model_validate(shipped)
+
+
+SAMPLE_SCAN_PLAN = "JED-102"
+_SCAN_ORIGIN = (521_000.0, 2_384_300.0)  # just north of the sample town
+
+
+def load_sample_scan(
+    session: Session, folder: Path, *, storage_crs: CRS, scans_dir: Path
+) -> ScanImportReport | None:
+    """Digitise a synthetic printed sheet north of the town into a draft plan, once.
+
+    It gives the planner's review something to look at: a draft version with its quality
+    report and its scan layer under the vectorised zones.
+    """
+    existing = session.scalar(
+        select(Plan.id)
+        .join(Municipality)
+        .where(Municipality.code == SAMPLE_MUNICIPALITY, Plan.number == SAMPLE_SCAN_PLAN)
+    )
+    if existing is not None:
+        return None
+    sheet = make_sheet(
+        "printed",
+        seed=7,
+        height=600,
+        width=800,
+        cells=10,
+        codes=4,
+        pixel_size=1.0,
+        origin=_SCAN_ORIGIN,
+    )
+    scan, gcps, legend = write_sheet_files(sheet, folder)
+    request = ScanImportRequest(
+        source=ScanSource(scan=scan, gcps=gcps, legend=legend, gcps_crs=SAMPLE_CRS),
+        municipality=SAMPLE_MUNICIPALITY,
+        plan_number=SAMPLE_SCAN_PLAN,
+        effective_from=dt.date.today(),
+        created_by="demo",
+    )
+    return import_scan(session, request, storage_crs=storage_crs, scans_dir=scans_dir)

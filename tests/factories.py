@@ -1,15 +1,14 @@
 """Synthetic zone and parcel layers with exact, known areas (built in the storage CRS)."""
 
-import json
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-from PIL import Image
 from shapely import box
 from shapely.geometry import Polygon
 
 from gis.synthetic import make_sheet
+from gis.synthetic_files import write_sheet_files as write_sheet_files_of
 
 STORAGE_CRS = "EPSG:32637"
 ORIGIN = (521_000.0, 2_383_000.0)
@@ -57,24 +56,6 @@ def write_layer(frame: gpd.GeoDataFrame, path: Path, *, crs: str | None = None) 
 def write_sheet_files(
     folder: Path, *, kind: str = "printed", seed: int = 0
 ) -> tuple[Path, Path, Path, Any]:
-    """Write a small synthetic sheet as scan PNG, GCP CSV and legend JSON; return them + sheet."""
+    """Write a small synthetic sheet as scan, GCP and legend files; return them and the sheet."""
     sheet = make_sheet(kind, seed=seed, height=300, width=400, cells=6, codes=3)
-    scan = folder / "sheet.png"
-    Image.fromarray(sheet.image).save(scan)
-    gcps = folder / "gcps.csv"
-    rows = ["pixel_x,pixel_y,map_x,map_y"] + [
-        f"{px},{py},{mx},{my}"
-        for (px, py), (mx, my) in zip(sheet.gcps.pixel, sheet.gcps.map, strict=True)
-    ]
-    gcps.write_text("\n".join(rows) + "\n")
-    legend = folder / "legend.json"
-    zones = [
-        {
-            "code": e.code,
-            "color": "#{:02x}{:02x}{:02x}".format(*e.colors[0]),
-            "name": {"en": e.code},
-        }
-        for e in sheet.legend.entries
-    ]
-    legend.write_text(json.dumps({"zones": zones}))
-    return scan, gcps, legend, sheet
+    return (*write_sheet_files_of(sheet, folder), sheet)

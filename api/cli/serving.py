@@ -7,7 +7,7 @@ import uvicorn
 
 from api.runtime import transaction
 from api.settings import get_settings
-from plans.demo import load_sample
+from plans.demo import load_sample, load_sample_scan
 from plans.storage.lifecycle import bring_up
 
 HostOpt = Annotated[str | None, typer.Option(help="Address to listen on [default: MUKHATTAT_HOST]")]
@@ -55,6 +55,18 @@ def demo(
         )
     else:
         typer.echo("sample town already loaded")
+    with transaction(settings) as session:
+        scanned = load_sample_scan(
+            session,
+            settings.data_dir / "sample" / "scan",
+            storage_crs=settings.storage_crs,
+            scans_dir=settings.data_dir / "scans",
+        )
+    if scanned is not None:
+        typer.echo(
+            f"sample scan digitised: plan {scanned.plan_number} draft v{scanned.version}, "
+            f"{scanned.zones} zones (review it in the viewer's plan list)"
+        )
     if no_serve:
         return
     base = f"http://{host or settings.host}:{port or settings.port}"

@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, sync_playwright
 from pyproj import CRS
 from sqlalchemy.orm import Session
 
-from plans.demo import load_sample
+from plans.demo import load_sample, load_sample_scan
 from plans.storage.database import make_engine
 
 CHROMIUM_FLAGS = [
@@ -41,6 +41,12 @@ def live_server(fresh_url: str, tmp_path: Path) -> Iterator[str]:
     engine = make_engine(fresh_url, pool_size=1)
     with Session(engine) as session, session.begin():
         load_sample(session, tmp_path / "sample", storage_crs=CRS.from_epsg(32637))
+        load_sample_scan(
+            session,
+            tmp_path / "scan",
+            storage_crs=CRS.from_epsg(32637),
+            scans_dir=tmp_path / "scans",
+        )
     engine.dispose()
     port = _free_port()
     env = {**os.environ, "MUKHATTAT_DATABASE_URL": fresh_url, "MUKHATTAT_DATA_DIR": str(tmp_path)}

@@ -103,3 +103,20 @@ def test_print_extract_from_the_map(browser, live_server):
     path = download.value.path()
     assert path.read_bytes()[:5] == b"%PDF-"
     expect(page.locator("#extract-link")).to_contain_text("EX-")
+
+
+def test_review_a_scanned_draft_over_its_scan(browser, live_server):
+    page = _open(browser, live_server + "/")
+    scan_tiles: list[int] = []
+    page.on("response", lambda r: scan_tiles.append(r.status) if "/scans/" in r.url else None)
+    draft = page.locator("#version option", has_text="JED-102")
+    page.select_option("#version", value=draft.get_attribute("value"))
+    expect(page.locator("#scan-control")).to_be_visible()
+    page.wait_for_function("mukhattat.map.getLayer('scan') !== undefined && mukhattat.map.loaded()")
+    page.wait_for_function(
+        "mukhattat.map.queryRenderedFeatures({layers: ['zones-fill']}).length > 0"
+    )
+    assert 200 in scan_tiles
+    page.fill("#scan-opacity", "0.3")
+    assert page.evaluate("mukhattat.map.getPaintProperty('scan', 'raster-opacity')") == 0.3
+    expect(page.locator("#legend li")).not_to_have_count(0)

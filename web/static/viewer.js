@@ -12,6 +12,8 @@ const STRINGS = {
     submit: "تحقق", verdict: "النتيجة", reference: "المرجع", drawn: "تم رسم المبنى", corner: "انقر الركن المقابل",
     eligible: "مسموح", not_eligible: "غير مسموح", needs_review: "يحتاج إلى مراجعة",
     print: "اطبع بيان المخطط (PDF)", extract: "بيان المخطط",
+    plan: "المخطط", inforce: "المخططات النافذة", scan: "شفافية المخطط الممسوح",
+    draft: "مسودة", in_force: "نافذ", superseded: "ملغى",
   },
   en: {
     title: "Mukhattat", layers: "Layers", zones: "Zones", parcels: "Parcels",
@@ -23,10 +25,12 @@ const STRINGS = {
     submit: "Check", verdict: "Verdict", reference: "Reference", drawn: "Building drawn", corner: "Click the opposite corner",
     eligible: "Eligible", not_eligible: "Not eligible", needs_review: "Needs review",
     print: "Print the plan extract (PDF)", extract: "Plan extract",
+    plan: "Plan", inforce: "Plans in force", scan: "Scan opacity",
+    draft: "draft", in_force: "in force", superseded: "superseded",
   },
 };
 
-const state = { lang: "ar", legend: [], parcel: null, check: null, footprint: null, drawing: null };
+const state = { lang: "ar", legend: [], parcel: null, check: null, footprint: null, drawing: null, versions: [], version: "" };
 
 function t(key) { return STRINGS[state.lang][key]; }
 
@@ -43,6 +47,59 @@ function applyLanguage() {
   renderLegend();
   renderParcel();
   renderCheck();
+  renderVersions();
+}
+
+function versionQuery() { return state.version ? `?version=${state.version}` : ""; }
+
+function renderVersions() {
+  const select = document.getElementById("version");
+  const first = select.options[0];
+  first.textContent = t("inforce");
+  const options = state.versions.map((v) => {
+    const option = document.createElement("option");
+    option.value = String(v.plan_version_id);
+    option.textContent = `${v.plan_number} v${v.version} (${t(v.status)})`;
+    return option;
+  });
+  select.replaceChildren(first, ...options);
+  select.value = state.version;
+}
+
+function colourZones(map) {
+  // The style colours the codes in force; a draft may bring others, coloured from its legend.
+  if (!state.legend.length) return;
+  const fill = ["match", ["get", "zone_code"]];
+  const line = ["match", ["get", "zone_code"]];
+  state.legend.forEach((entry) => { fill.push(entry.code, entry.fill); line.push(entry.code, entry.outline); });
+  fill.push("#cccccc");
+  line.push("#666666");
+  map.setPaintProperty("zones-fill", "fill-color", fill);
+  map.setPaintProperty("zones-line", "line-color", line);
+}
+
+function showScan(map, version) {
+  if (map.getLayer("scan")) map.removeLayer("scan");
+  if (map.getSource("scan")) map.removeSource("scan");
+  const hasScan = version && version.source_kind === "scan";
+  document.getElementById("scan-control").hidden = !hasScan;
+  if (!hasScan) return;
+  map.addSource("scan", { type: "raster", tileSize: 256, tiles: [`/scans/${version.plan_version_id}/tiles/{z}/{x}/{y}.png`] });
+  const opacity = Number(document.getElementById("scan-opacity").value);
+  map.addLayer({ id: "scan", type: "raster", source: "scan", paint: { "raster-opacity": opacity } }, "zones-fill");
+}
+
+async function chooseVersion(map, value) {
+  state.version = value;
+  const version = state.versions.find((v) => String(v.plan_version_id) === value);
+  map.getSource("zones").setUrl(`/tiles/zones.json${versionQuery()}`);
+  showScan(map, version);
+  state.legend = await getJSON(`/legend.json${versionQuery()}`);
+  renderLegend();
+  colourZones(map);
+  const tilejson = await getJSON(`/tiles/zones.json${versionQuery()}`);
+  const [w, s, e, n] = tilejson.bounds;
+  map.fitBounds([[w, s], [e, n]], { padding: 20, duration: 0 });
 }
 
 function swatch(color) {
@@ -187,7 +244,7 @@ function addSelectionLayer(map) {
 async function selectParcel(map, feature) {
   const id = feature.id;  // the tile's feature id is the parcel's database id
   map.setFilter("parcels-selected", ["==", ["id"], id]);
-  state.parcel = await getJSON(`/parcels/${id}/zoning`);
+  state.parcel = await getJSON(`/parcels/${id}/zoning${versionQuery()}`);
   state.check = null;
   state.footprint = null;
   document.getElementById("extract-link").hidden = true;
@@ -206,6 +263,12 @@ function bindControls(map) {
   });
   toggle(document.getElementById("show-zones"), ["zones-fill", "zones-line"]);
   toggle(document.getElementById("show-parcels"), ["parcels-fill", "parcels-line", "parcels-selected"]);
+  document.getElementById("version").addEventListener("change", (event) => {
+    chooseVersion(map, event.target.value).catch((error) => { document.body.dataset.error = String(error); });
+  });
+  document.getElementById("scan-opacity").addEventListener("input", (event) => {
+    if (map.getLayer("scan")) map.setPaintProperty("scan", "raster-opacity", Number(event.target.value));
+  });
   document.getElementById("print-extract").addEventListener("click", () => {
     printExtract().catch((error) => { document.body.dataset.error = String(error); });
   });
@@ -226,8 +289,11 @@ function bindControls(map) {
 
 async function start() {
   maplibregl.setRTLTextPlugin("/static/vendor/rtl-text/mapbox-gl-rtl-text.js", true);
-  const [tilejson, legend] = await Promise.all([getJSON("/tiles/zones.json"), getJSON("/legend.json")]);
+  const [tilejson, legend, versions] = await Promise.all([
+    getJSON("/tiles/zones.json"), getJSON("/legend.json"), getJSON("/plans"),
+  ]);
   state.legend = legend;
+  state.versions = versions;
   const [w, s, e, n] = tilejson.bounds;
   const map = new maplibregl.Map({ container: "map", style: "/style.json", bounds: [[w, s], [e, n]], fitBoundsOptions: { padding: 20 } });
   map.addControl(new maplibregl.NavigationControl(), "top-left");
