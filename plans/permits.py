@@ -6,12 +6,14 @@ reproduced later; it is stored under a reference for audit.
 
 import dataclasses
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from pyproj import CRS
-from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry import MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy.orm import Session
 
@@ -19,12 +21,14 @@ from gis.crs import reproject
 from plans.check import check_application
 from plans.check_records import Application, CheckResult
 from plans.errors import CheckInputError, NotFoundError
+from plans.permit_limits import building_limits
 from plans.rules.schema import RuleSet
 from plans.storage.check_context import (
     NearbyZone,
     StoredParcel,
     find_parcel,
     overlays_on,
+    parcel_at,
     version_ids_of,
     zones_near,
 )
@@ -40,12 +44,16 @@ SEARCH_M = 60.0
 
 @dataclass(frozen=True)
 class PermitRequest:
-    """An application: the parcel (stored number or drawn geometry) and the proposed building."""
+    """An application: the parcel and the proposed building, geometries in the storage CRS.
+
+    The parcel is a stored number, a drawn geometry, or a point on a stored parcel (a click).
+    """
 
     municipality: str
     use: str
     parcel_number: str | None = None
     parcel_geometry: MultiPolygon | None = None
+    point: Point | None = None
     footprint: MultiPolygon | None = None
     floors: int | None = None
     height_m: float | None = None
@@ -58,7 +66,7 @@ def check_permit(session: Session, request: PermitRequest, *, storage_crs: CRS) 
     on = request.date or dt.date.today()
     municipality = find_municipality(session, request.municipality)
     srid = int(storage_crs.to_epsg() or 0)
-    parcel = _resolve_parcel(session, request)
+    parcel = _resolve_parcel(session, request, srid=srid)
     nearby = zones_near(
         session, request.municipality, parcel.geom, srid=srid, on=on, within_m=SEARCH_M
     )
@@ -81,7 +89,14 @@ def check_permit(session: Session, request: PermitRequest, *, storage_crs: CRS) 
         "parcel": parcel.number or None,
         "plan_versions": versions,
         "rule_set": {"identifier": rule_set.rule_set, "version": rule_set.version},
+        "limits": building_limits(
+            rule_set,
+            [zone.zone_code for zone in result.zones if not zone.sliver],
+            plot_area_m2=parcel.geom.area,
+            envelope=result.envelope,
+        ),
     }
+    document["result_sha256"] = result_digest(document)
     record_check(
         session,
         reference=reference,
@@ -95,13 +110,27 @@ def check_permit(session: Session, request: PermitRequest, *, storage_crs: CRS) 
     return document
 
 
-def _resolve_parcel(session: Session, request: PermitRequest) -> StoredParcel:
-    if (request.parcel_number is None) == (request.parcel_geometry is None):
+def result_digest(document: dict[str, Any]) -> str:
+    """Return the SHA-256 of a check document's canonical JSON (without its own digest field).
+
+    Stored with the check and returned to the applicant, it lets anyone show later that an
+    answer is the one the municipality recorded.
+    """
+    body = {key: value for key, value in document.items() if key != "result_sha256"}
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _resolve_parcel(session: Session, request: PermitRequest, *, srid: int) -> StoredParcel:
+    given = (request.parcel_number, request.parcel_geometry, request.point)
+    if sum(value is not None for value in given) != 1:
         raise CheckInputError(
-            "give either a parcel number or a parcel geometry, not both or neither"
+            "give exactly one of: a parcel number, a parcel geometry, a point on the parcel"
         )
     if request.parcel_number is not None:
         return find_parcel(session, request.municipality, request.parcel_number)
+    if request.point is not None:
+        return parcel_at(session, request.municipality, request.point, srid=srid)
     assert request.parcel_geometry is not None
     return StoredParcel(id=0, number="", geom=request.parcel_geometry)
 

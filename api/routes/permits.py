@@ -1,14 +1,19 @@
 """Permit checks: may this building be built on this parcel."""
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter
+from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
+from shapely.geometry import Point
 
 from api.deps import SessionDep, SettingsDep
+from api.errors import BadParameterError
+from gis.crs import reproject
 from gis.geojson import read_polygon
 from plans.permits import PermitRequest, check_permit
+from plans.storage.permit_checks import find_check
 
 router = APIRouter(tags=["permits"])
 
@@ -18,6 +23,9 @@ class CheckBody(BaseModel):
 
     parcel: str | None = Field(None, description="parcel number", max_length=64)
     parcel_geometry: dict[str, Any] | None = Field(None, description="drawn parcel (GeoJSON)")
+    point: tuple[float, float] | None = Field(
+        None, description="[lon, lat] of a point on the parcel (a click on the map)"
+    )
     footprint: dict[str, Any] | None = Field(None, description="building footprint (GeoJSON)")
     use: str = Field(min_length=1, max_length=64, examples=["residential"])
     floors: int | None = Field(None, ge=0, le=300)
@@ -36,6 +44,7 @@ def post_check(body: CheckBody, session: SessionDep, settings: SettingsDep) -> d
         use=body.use,
         parcel_number=body.parcel,
         parcel_geometry=_polygon(body.parcel_geometry, crs, "parcel_geometry"),
+        point=_point(body.point, crs),
         footprint=_polygon(body.footprint, crs, "footprint"),
         floors=body.floors,
         height_m=body.height_m,
@@ -43,6 +52,25 @@ def post_check(body: CheckBody, session: SessionDep, settings: SettingsDep) -> d
         date=body.date,
     )
     return check_permit(session, request, storage_crs=crs)
+
+
+@router.get("/permits/checks/{reference}", summary="A recorded permit check")
+def read_check(
+    reference: Annotated[str, PathParam(max_length=40, pattern=r"^[A-Z]{2}-\d{8}-[0-9A-F]{8}$")],
+    session: SessionDep,
+) -> dict[str, Any]:
+    """Return the answer recorded under `reference`, with its `result_sha256`."""
+    return find_check(session, reference).result
+
+
+def _point(lonlat: tuple[float, float] | None, crs: Any) -> Point | None:
+    if lonlat is None:
+        return None
+    lon, lat = lonlat
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise BadParameterError(f"point {list(lonlat)}: give [lon, lat] in degrees")
+    moved: Point = reproject(Point(lon, lat), 4326, crs)
+    return moved
 
 
 def _polygon(document: dict[str, Any] | None, crs: Any, what: str) -> Any:

@@ -46,6 +46,24 @@ def find_parcel(session: Session, municipality: str, number: str) -> StoredParce
     return StoredParcel(id=row.id, number=row.number, geom=polygonal_part(to_shape(row.geom)))
 
 
+def parcel_at(
+    session: Session, municipality: str, point: BaseGeometry, *, srid: int
+) -> StoredParcel:
+    """Return the municipality's parcel containing `point` (storage CRS), or raise NotFoundError."""
+    row = session.execute(
+        select(Parcel.id, Parcel.number, Parcel.geom)
+        .join(Municipality, Parcel.municipality_id == Municipality.id)
+        .where(
+            Municipality.code == municipality,
+            func.ST_Intersects(Parcel.geom, from_shape(point, srid=srid)),
+        )
+        .limit(1)
+    ).one_or_none()
+    if row is None:
+        raise NotFoundError(f"no parcel of {municipality!r} at that point")
+    return StoredParcel(id=row.id, number=row.number, geom=polygonal_part(to_shape(row.geom)))
+
+
 def zones_near(
     session: Session,
     municipality: str,

@@ -68,3 +68,25 @@ def test_projected_coordinates_as_lon_lat_answer_422(client, sample):
     )
     assert response.status_code == 422
     assert "not degrees" in response.json()["detail"]
+
+
+def test_check_by_clicked_point(client, sample):
+    lon, lat = reproject(PLOT.centroid, 32637, 4326).coords[0]
+    answer = client.post("/permits/check", json={"point": [lon, lat], "use": "residential"}).json()
+    assert answer["parcel"] == "101-01"
+
+
+def test_recorded_check_can_be_read_back(client, sample):
+    answer = client.post("/permits/check", json={"parcel": "101-01", "use": "residential"}).json()
+    again = client.get(f"/permits/checks/{answer['reference']}")
+    assert again.status_code == 200
+    assert again.json() == answer
+    assert client.get("/permits/checks/PC-20260101-00000000").status_code == 404
+    assert client.get("/permits/checks/not-a-reference").status_code == 422
+
+
+def test_point_outside_degrees_answers_400(client, sample):
+    response = client.post(
+        "/permits/check", json={"point": [521000, 2383000], "use": "residential"}
+    )
+    assert response.status_code == 400

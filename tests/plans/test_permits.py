@@ -2,13 +2,13 @@ import datetime as dt
 
 import pytest
 from shapely import box
-from shapely.geometry import MultiPolygon
+from shapely.geometry import MultiPolygon, Point
 from sqlalchemy import select
 
 from gis.crs import reproject
 from plans.demo import demo_rule_set, load_sample
 from plans.errors import CheckInputError, ConflictError, NotFoundError
-from plans.permits import PermitRequest, check_permit
+from plans.permits import PermitRequest, check_permit, result_digest
 from plans.rulesets import load_rules, store_rule_set
 from plans.sample import build_sample_town
 from plans.storage.models import PermitCheck
@@ -94,11 +94,11 @@ def test_before_the_rules_no_answer(session, storage_crs, town):
     ("fields", "error", "message"),
     [
         ({"parcel_number": "999-99"}, NotFoundError, "no parcel '999-99'"),
-        ({}, CheckInputError, "either a parcel number or a parcel geometry"),
+        ({}, CheckInputError, "give exactly one of: a parcel number, a parcel geometry, a point"),
         (
             {"parcel_number": "101-01", "parcel_geometry": MultiPolygon([PLOT])},
             CheckInputError,
-            "not both",
+            "exactly one of",
         ),
         (
             {"parcel_number": "101-01", "gfa_m2": -5.0},
@@ -141,3 +141,32 @@ def test_rules_load_from_file(session, tmp_path):
     )
     loaded = load_rules(session, path)
     assert (loaded.municipality, loaded.zones, loaded.added) == ("TST", ("R",), True)
+
+
+def test_point_on_a_parcel_finds_it(session, storage_crs, town):
+    answer = _check(session, storage_crs, point=PLOT.centroid)
+    assert answer["parcel"] == "101-01"
+
+
+def test_point_off_every_parcel_named(session, storage_crs, town):
+    street = Point(PLOT.centroid.x, PLOT.bounds[1] - 10)  # in the street south of the block
+    with pytest.raises(NotFoundError, match="no parcel of 'JED-DEMO' at that point"):
+        _check(session, storage_crs, point=street)
+
+
+def test_what_may_i_build_limits(session, storage_crs, town):
+    limits = _check(session, storage_crs, parcel_number="101-01")["limits"]
+    assert limits["plot_area_m2"] == pytest.approx(1200)
+    assert limits["max_footprint_m2"] == pytest.approx(0.75 * 1200)
+    assert limits["permitted_uses"] == ["residential"]
+    assert limits["max_floors"] is None  # MOMRAH figures for floors are not confirmed
+
+
+def test_result_digest_covers_the_answer(session, storage_crs, town):
+    answer = _check(session, storage_crs, parcel_number="101-01")
+    assert answer["result_sha256"] == result_digest(answer)
+    tampered = {
+        **answer,
+        "verdict": "eligible" if answer["verdict"] != "eligible" else "not_eligible",
+    }
+    assert result_digest(tampered) != answer["result_sha256"]
