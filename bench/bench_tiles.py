@@ -46,6 +46,7 @@ from plans.storage.migrate import upgrade
 from plans.storage.models import Parcel, SourceKind, VersionStatus, Zone
 from plans.storage.municipalities import ensure_municipality
 from plans.storage.plan_versions import add_version, ensure_plan
+from plans.storage.zones import refresh_generalised
 
 SRID = 32637
 CENTRE = (521_000, 2_383_000)  # integer metres, so neighbouring cells share exact coordinates
@@ -206,6 +207,7 @@ def load_city(engine: Engine, city: City) -> int:
             "parcel (municipality_id, number, geom, source_name)",
             ((municipality.id, num, geom, "bench") for num, geom in parcels),
         )
+        refresh_generalised(session, version.id)  # what add_zones does after an import
         version_id = version.id
     with engine.connect() as conn:
         conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))

@@ -16,6 +16,7 @@ from shapely.geometry import MultiPolygon, Polygon, box
 from gis.gcps import GroundControlPoints
 from gis.legend import RGB, Legend, parse_legend
 from gis.repair import polygonal_part
+from gis.synthetic_patterns import PatternDegradation, degrade_print, draw_patterns, sample_legend
 from gis.types import SYNTHETIC_KINDS, FloatArray, RGBImage, SyntheticKind
 
 PALETTE: Final[tuple[tuple[str, RGB, str, str], ...]] = (
@@ -127,12 +128,16 @@ def make_sheet(
     if not 1 <= codes <= len(PALETTE):
         raise ValueError(f"codes must be between 1 and {len(PALETTE)}, got {codes}")
     rng = np.random.default_rng(seed)
-    spec = DEGRADATIONS[kind]
     regions = _layout(rng, height, width, cells, codes)
-    canvas = _draw(regions, height, width, spec, rng)
-    angle = spec.rotation_deg * rng.choice([-1.0, 1.0])
-    image, forward = _place(canvas, margin - _PAD, angle)
-    image = _degrade(image, spec, rng)
+    if kind == "pattern":
+        canvas = draw_patterns(regions, height, width, _PAD, rng)
+        image, forward = _place(canvas, margin - _PAD, 1.5 * rng.choice([-1.0, 1.0]))
+        image = degrade_print(image, PatternDegradation(), rng)
+    else:
+        spec = DEGRADATIONS[kind]
+        canvas = _draw(regions, height, width, spec, rng)
+        image, forward = _place(canvas, margin - _PAD, spec.rotation_deg * rng.choice([-1.0, 1.0]))
+        image = _degrade(image, spec, rng)
     to_map = np.array([[pixel_size, 0.0, origin[0]], [0.0, -pixel_size, origin[1]]])
     truth = tuple(
         (code, polygonal_part(shapely.transform(poly, lambda xy: _affine(to_map, xy))))
@@ -140,7 +145,12 @@ def make_sheet(
     )
     grid = np.array([(x, y) for y in (0.0, 0.5, 1.0) for x in (0.0, 0.5, 1.0)]) * (width, height)
     gcps = GroundControlPoints(pixel=forward(grid), map=_affine(to_map, grid))
-    legend = parse_legend(
+    legend = sample_legend(regions, forward, codes) if kind == "pattern" else _colour_legend(codes)
+    return SyntheticSheet(image, truth, gcps, legend, pixel_size, kind)
+
+
+def _colour_legend(codes: int) -> Legend:
+    return parse_legend(
         {
             "zones": [
                 {
@@ -152,7 +162,6 @@ def make_sheet(
             ]
         }
     )
-    return SyntheticSheet(image, truth, gcps, legend, pixel_size, kind)
 
 
 def _affine(matrix: FloatArray, xy: FloatArray) -> FloatArray:

@@ -8,7 +8,7 @@ import numpy.typing as npt
 from scipy import ndimage
 
 from gis.errors import ClassifyError
-from gis.legend import Legend, PixelBox
+from gis.legend import PixelBox
 from gis.types import RGBImage
 
 F32 = npt.NDArray[np.float32]
@@ -16,18 +16,24 @@ F32 = npt.NDArray[np.float32]
 FEATURE_NAMES: Final = (
     "ink",
     "energy",
-    "cos2",
-    "sin2",
-    "cos4",
-    "sin4",
+    "line_0",
+    "line_45",
+    "line_90",
+    "line_135",
     "coarse_ratio",
     "ink_spread",
 )
-"""Features per cell: ink density, log gradient energy, its orientation harmonics (hatch
-direction in the 2nd, cross-hatch vs grid in the 4th), the share of energy left at a coarser
-scale (line spacing) and the spread of ink at half the window (dots vs lines vs solid)."""
+"""Features per cell: ink density; log gradient energy; for lines at 0, 45, 90 and 135 degrees
+(x right, y up) the share of the ink's variance that survives averaging along that direction
+over about a pattern period (1 along hatch lines, near 0 across them and for dots); the share
+of gradient energy left at a coarser scale (line spacing); the spread of ink at half the
+window (uneven cover)."""
+
+DIRECTIONS: Final = ((0, 1), (-1, 1), (1, 0), (1, 1))
+"""(row, column) steps along 0, 45, 90 and 135 degrees (rows run down)."""
 
 _EPS: Final = 0.02  # gradient energy floor: blank paper and solid ink have none
+_VAR_EPS: Final = 0.005  # ink variance floor, likewise
 _MIN_PERIOD: Final = 3.0
 _SAMPLE_TRIM: Final = 0.12  # share of a swatch's short side trimmed off for its frame line
 
@@ -81,27 +87,6 @@ def to_grey(block: RGBImage) -> F32:
     return grey
 
 
-def to_ink(grey: F32, levels: InkLevels, *, paper_window: int) -> F32:
-    """Ink coverage 0..1 relative to the local paper tone (stains, uneven light, faint toner).
-
-    The paper tone is the local bright level (a maximum over `paper_window` pixels on a
-    coarse grid, then smoothed); where the neighbourhood is all ink it falls back to the
-    sheet's paper level.
-    """
-    step = max(1, paper_window // 8)
-    height, width = grey.shape
-    coarse = _block_reduce(grey, step, np.max)
-    local = ndimage.maximum_filter(coarse, size=9, mode="nearest")
-    local = ndimage.uniform_filter(local, size=9, mode="nearest")
-    floor = levels.black + 0.6 * (levels.paper - levels.black)
-    local = np.where(local < floor, levels.paper, local)
-    paper = ndimage.zoom(local, (height / local.shape[0], width / local.shape[1]), order=1)
-    paper = paper[:height, :width]
-    span = np.maximum(paper - levels.black, 16.0)
-    ink: F32 = np.clip((paper - grey) / span, 0.0, 1.0).astype(np.float32)
-    return ink
-
-
 def fit_scale(ink_samples: list[F32]) -> TextureScale:
     """Fit the pattern period, window and grid step to the sample patches' ink.
 
@@ -122,31 +107,51 @@ def fit_scale(ink_samples: list[F32]) -> TextureScale:
             continue
         distance = ndimage.distance_transform_edt(~on)
         periods.append(4.0 * float(distance[~on].mean()))
-    period = max(max(periods, default=_MIN_PERIOD * 3), _MIN_PERIOD)
-    window = int(np.clip(round(3 * period), 12, 96))
+    period = max(float(np.median(periods)) if periods else 3 * _MIN_PERIOD, _MIN_PERIOD)
+    window = int(np.clip(round(2.5 * period), 12, 96))
     step = max(2, window // 6)
     return TextureScale(round(period, 2), window, step)
 
 
-def pixel_channels(ink: F32) -> list[F32]:
+def pixel_channels(ink: F32, scale: TextureScale) -> list[F32]:
     """Per-pixel channels whose window means give the features (see `FEATURE_NAMES`).
+
+    Channels: ink, ink squared, the squares of the ink averaged along each of `DIRECTIONS`
+    over `line_length` pixels, gradient energy, and gradient energy at a coarser scale.
 
     Notes
     -----
-    Seven float32 rasters of the block's size: call it on windows of large sheets.
+    Eight float32 rasters of the block's size: call it on windows of large sheets.
     """
     fine = ndimage.gaussian_filter(ink, 0.7)
-    gx = ndimage.sobel(fine, axis=1)
-    gy = ndimage.sobel(fine, axis=0)
-    xx, yy, xy = gx * gx, gy * gy, gx * gy
-    energy = xx + yy
-    c2, s2 = xx - yy, 2.0 * xy
-    safe = np.maximum(energy, 1e-6)
-    c4 = (c2 * c2 - s2 * s2) / safe
-    s4 = 2.0 * c2 * s2 / safe
+    gx, gy = ndimage.sobel(fine, axis=1), ndimage.sobel(fine, axis=0)
     coarse = ndimage.gaussian_filter(ink, 2.0)
     cx, cy = ndimage.sobel(coarse, axis=1), ndimage.sobel(coarse, axis=0)
-    return [ink, energy, c2, s2, c4, s4, cx * cx + cy * cy]
+    length = line_length(scale)
+    lines = [np.square(_line_mean(fine, length, step)) for step in DIRECTIONS]
+    return [ink, ink * ink, *lines, gx * gx + gy * gy, cx * cx + cy * cy]
+
+
+def line_length(scale: TextureScale) -> int:
+    """Odd length (pixels) of the directional averages: about 1.5 pattern periods."""
+    return int(np.clip(round(1.5 * scale.period), 5, 41)) // 2 * 2 + 1
+
+
+def _line_mean(ink: F32, length: int, step: tuple[int, int]) -> F32:
+    """Mean of `ink` over `length` pixels centred on each pixel along the direction `step`."""
+    if step == (0, 1):
+        return ndimage.uniform_filter1d(ink, length, axis=1, mode="nearest")
+    if step == (1, 0):
+        return ndimage.uniform_filter1d(ink, length, axis=0, mode="nearest")
+    half = length // 2
+    padded = np.pad(ink, half, mode="edge")
+    height, width = ink.shape
+    total = np.zeros_like(ink)
+    for k in range(-half, half + 1):
+        row, col = half + k * step[0], half + k * step[1]
+        total += padded[row : row + height, col : col + width]
+    result: F32 = (total / length).astype(np.float32)
+    return result
 
 
 def block_means(channels: list[F32], step: int) -> list[F32]:
@@ -167,65 +172,55 @@ def cell_features(means: list[F32], scale: TextureScale) -> F32:
     (rows, cols, len(FEATURE_NAMES)) float32 features, one per `scale.step` cell.
     """
     size = max(1, round(scale.window / scale.step))
-    ink, energy, c2, s2, c4, s4, coarse = (
-        ndimage.uniform_filter(m, size, mode="reflect") for m in means
-    )
+    smoothed = [ndimage.uniform_filter(m, size, mode="reflect") for m in means]
     half = max(1, size // 2)
     density = means[0]
     square = ndimage.uniform_filter(density * density, half, mode="reflect")
     spread = square - ndimage.uniform_filter(density, half, mode="reflect") ** 2
-    total = energy + _EPS
-    features = [
-        np.sqrt(np.maximum(ink, 0)),
-        np.log(total),
-        c2 / total,
-        s2 / total,
-        c4 / total,
-        s4 / total,
-        coarse / total,
-        np.sqrt(np.maximum(spread, 0)),
-    ]
-    return np.stack(features, axis=-1).astype(np.float32)
+    spread = np.sqrt(np.maximum(spread, 0))
+    return _features(smoothed, spread).reshape(*density.shape, len(FEATURE_NAMES))
 
 
 def sample_features(ink: F32, box: PixelBox, scale: TextureScale) -> F32:
-    """Features of a sample box: its interior tiled (not mirrored) to fill the window.
+    """Features of a sample box: the channels averaged over its interior and its quadrants.
 
-    Tiling keeps the hatch direction and spacing of a small key swatch; the swatch's frame
-    line is trimmed off first.
+    A key swatch is often smaller than the window; its mean channels estimate the same
+    window means, without the seams that tiling or mirroring it would add. The swatch's
+    frame line is trimmed off first. Returns (5, features): the whole box and its quadrants.
     """
     trim = int(_SAMPLE_TRIM * min(box.x1 - box.x0, box.y1 - box.y0)) + 1
     patch = ink[box.y0 + trim : box.y1 - trim, box.x0 + trim : box.x1 - trim]
-    if patch.shape[0] < 3 or patch.shape[1] < 3:
+    if patch.shape[0] < 4 or patch.shape[1] < 4:
         raise ClassifyError(f"sample box {box} is too small to learn a texture from")
-    reps_y = -(-3 * scale.window // patch.shape[0]) + 1
-    reps_x = -(-3 * scale.window // patch.shape[1]) + 1
-    tiled = np.tile(patch, (reps_y, reps_x))
-    features = cell_features(block_means(pixel_channels(tiled), scale.step), scale)
-    margin = max(1, scale.window // scale.step)
-    inner = features[margin:-margin, margin:-margin]
-    result: F32 = inner.reshape(-1, features.shape[-1])
-    return result
+    channels = [c[2:-2, 2:-2] for c in pixel_channels(patch, scale)]
+    height, width = channels[0].shape
+    rows = [slice(0, height // 2), slice(height // 2, None)]
+    cols = [slice(0, width // 2), slice(width // 2, None)]
+    parts = [(slice(None), slice(None))] + [(r, c) for r in rows for c in cols]
+    vectors = []
+    for part in parts:
+        means = [np.full((1, 1), c[part].mean(), np.float32) for c in channels]
+        cells = block_means([channels[0][part]], scale.step)[0]
+        vectors.append(_features(means, float(cells.std())))
+    return np.stack(vectors)
 
 
-def sample_patches(ink: F32, legend: Legend) -> list[list[F32]]:
-    """The ink of every sample box, per legend entry (checked against the sheet's size)."""
-    height, width = ink.shape
-    patches: list[list[F32]] = []
-    for index, entry in enumerate(legend.entries):
-        if not entry.samples:
-            raise ClassifyError(
-                f"zones[{index}] ({entry.code}): a pattern sheet needs samples for every entry"
-            )
-        boxes = []
-        for box in entry.samples:
-            if box.x1 > width or box.y1 > height:
-                raise ClassifyError(
-                    f"zones[{index}].samples: box {box} lies outside the {width} x {height} scan"
-                )
-            boxes.append(ink[box.y0 : box.y1, box.x0 : box.x1])
-        patches.append(boxes)
-    return patches
+def _features(means: list[F32], spread: float | F32) -> F32:
+    ink, square, line_0, line_45, line_90, line_135, energy, coarse = means
+    total = energy + _EPS
+    mean_square = ink * ink
+    variance = np.maximum(square - mean_square, 0) + _VAR_EPS
+    features = [
+        np.sqrt(np.maximum(ink, 0)),
+        np.log(total),
+        *(
+            np.maximum(line - mean_square, 0) / variance
+            for line in (line_0, line_45, line_90, line_135)
+        ),
+        coarse / total,
+        np.broadcast_to(np.asarray(spread, np.float32), ink.shape),
+    ]
+    return np.stack(features, axis=-1).astype(np.float32).reshape(-1)
 
 
 def _block_reduce(array: F32, step: int, how: object) -> F32:

@@ -39,12 +39,14 @@ LabelArray: TypeAlias = npt.NDArray[np.uint8]
 Window: TypeAlias = tuple[slice, slice]
 """Rows and columns of a rectangular block of a raster, as numpy slices."""
 
-SheetStyle: TypeAlias = Literal["auto", "filled", "outline"]
-"""How zones are drawn on a sheet: colour fills, or outlines with printed labels."""
+SheetStyle: TypeAlias = Literal["auto", "filled", "outline", "pattern"]
+"""How zones are drawn on a sheet: colour fills, outlines with printed labels, or
+black-and-white patterns (hatching, dots, solid, plain paper) explained by a key."""
 
-SHEET_STYLES: tuple[SheetStyle, ...] = ("auto", "filled", "outline")
+SHEET_STYLES: tuple[SheetStyle, ...] = ("auto", "filled", "outline", "pattern")
 
-SyntheticKind: TypeAlias = Literal["printed", "faded", "pencil"]
-"""A kind of synthetic colour sheet: clean print, faded photocopy, colour-pencil drawing."""
+SyntheticKind: TypeAlias = Literal["printed", "faded", "pencil", "pattern"]
+"""A kind of synthetic sheet: clean print, faded photocopy, colour-pencil drawing, or an old
+black-and-white print with pattern fills."""
 
-SYNTHETIC_KINDS: tuple[SyntheticKind, ...] = ("printed", "faded", "pencil")
+SYNTHETIC_KINDS: tuple[SyntheticKind, ...] = ("printed", "faded", "pencil", "pattern")

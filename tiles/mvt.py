@@ -13,7 +13,8 @@ import morecantile
 from sqlalchemy import ColumnElement, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
-from plans.storage.models import Parcel, Zone
+from plans.storage.models import Parcel, Zone, ZoneGeneralised
+from plans.storage.zones import GENERALISED_MAX_ZOOM
 
 EXTENT = 4096
 PARCELS_MIN_ZOOM = 14
@@ -53,9 +54,23 @@ def tile_envelope(z: int, x: int, y: int) -> TileEnvelope:
 
 
 def zones_tile(session: Session, envelope: TileEnvelope, *, version_ids: Sequence[int]) -> bytes:
-    """Return the `zones` layer tile for the given plan versions (zone code and confidence)."""
+    """Return the `zones` layer tile for the given plan versions (zone code and confidence).
+
+    Up to `GENERALISED_MAX_ZOOM` the tile draws the generalised zones (one shape per code,
+    coverage-simplified), without confidence: at that scale a city's zones would otherwise
+    exceed the 500 KB tile budget and cost far more to encode.
+    """
     if not version_ids:
         return b""
+    if envelope.zoom <= GENERALISED_MAX_ZOOM:
+        return _tile(
+            session,
+            envelope,
+            layer="zones",
+            geom=ZoneGeneralised.geom_3857,
+            columns=[ZoneGeneralised.id, ZoneGeneralised.zone_code],
+            where=[ZoneGeneralised.plan_version_id.in_(version_ids)],
+        )
     return _tile(
         session,
         envelope,

@@ -145,6 +145,16 @@ class Zone(Base):
     attributes: Mapped[dict[str, Any] | None]
 
 
+class ZoneGeneralised(Base):
+    """A version's zones of one code, dissolved and simplified for low-zoom tiles."""
+
+    __tablename__ = "zone_generalised"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_version_id: Mapped[int] = mapped_column(ForeignKey("plan_version.id", ondelete="CASCADE"))
+    zone_code: Mapped[str] = mapped_column(String(64))
+    geom_3857: Mapped[Any] = mapped_column(_mercator("MULTIPOLYGON"))
+
+
 class Parcel(Base):
     """A land parcel, numbered uniquely within its municipality."""
 

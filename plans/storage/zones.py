@@ -3,14 +3,18 @@
 import datetime as dt
 from collections.abc import Sequence
 
+import shapely
 from geoalchemy2.shape import from_shape
+from shapely import from_wkb
 from shapely.geometry import MultiPolygon
-from sqlalchemy import func, insert, select
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import delete, func, insert, literal, select
 from sqlalchemy.orm import Session
 
+from gis.generalise import generalise_coverage
 from plans.records import Feature, FeaturePage
 from plans.storage.features import bbox_filter, page_features
-from plans.storage.models import Municipality, Plan, PlanVersion, Zone
+from plans.storage.models import Municipality, Plan, PlanVersion, Zone, ZoneGeneralised
 from plans.storage.plan_versions import select_version_ids
 
 
@@ -35,7 +39,56 @@ def add_zones(
     ]
     if rows:
         session.execute(insert(Zone), rows)
+        refresh_generalised(session, plan_version_id)
     return len(rows)
+
+
+GENERALISED_MAX_ZOOM = 13
+"""Tiles up to this zoom draw `zone_generalised` instead of the zones themselves."""
+GENERALISED_TOLERANCE = 40_075_016.686 / 2**GENERALISED_MAX_ZOOM / 256
+"""One screen pixel at `GENERALISED_MAX_ZOOM`, in EPSG:3857 metres (about 19 m)."""
+
+
+_PIECE_VERTICES = 256
+
+
+def refresh_generalised(session: Session, plan_version_id: int) -> str:
+    """Rebuild the shapes a version's low-zoom tiles draw; return ``"generalised"`` or ``"raw"``.
+
+    Zones are dissolved per code and coverage-simplified when that at least halves the vertices
+    (curved, digitised zones); a plan of simple shapes (a grid of rectangles) is kept as it is,
+    because one city-wide shape per code, even cut into pieces of at most 256 vertices, costs
+    more to clip to every tile than its zones (bench/RESULTS.md, tiles notes).
+    """
+    rows = session.execute(
+        select(Zone.zone_code, func.ST_AsBinary(Zone.geom_3857)).where(
+            Zone.plan_version_id == plan_version_id
+        )
+    ).all()
+    raw = [from_wkb(bytes(wkb)) for _, wkb in rows]
+    shapes = generalise_coverage([code for code, _ in rows], raw, tolerance=GENERALISED_TOLERANCE)
+    session.execute(
+        delete(ZoneGeneralised).where(ZoneGeneralised.plan_version_id == plan_version_id)
+    )
+    columns = ["plan_version_id", "zone_code", "geom_3857"]
+    if 2 * sum(_vertices(g) for _, g in shapes) > sum(_vertices(g) for g in raw):
+        zones = select(Zone.plan_version_id, Zone.zone_code, Zone.geom_3857).where(
+            Zone.plan_version_id == plan_version_id
+        )
+        session.execute(insert(ZoneGeneralised).from_select(columns, zones))
+        return "raw"
+    for code, geom in shapes:
+        pieces = select(
+            literal(plan_version_id),
+            literal(code),
+            func.ST_Multi(func.ST_Subdivide(from_shape(geom, srid=3857), _PIECE_VERTICES)),
+        )
+        session.execute(insert(ZoneGeneralised).from_select(columns, pieces))
+    return "generalised"
+
+
+def _vertices(geom: BaseGeometry) -> int:
+    return int(shapely.get_num_coordinates(geom))
 
 
 def zone_features(

@@ -54,7 +54,9 @@ def test_digitise_rejects_bad_inputs(tmp_path):
     s = sheet()
     with pytest.raises(ValueError, match=r"method must be one of \('affine'"):
         digitise(s.image, s.gcps, s.legend, method="cubic")
-    with pytest.raises(ValueError, match=r"style must be one of \('auto', 'filled', 'outline'\)"):
+    with pytest.raises(
+        ValueError, match=r"style must be one of \('auto', 'filled', 'outline', 'pattern'\)"
+    ):
         digitise(s.image, s.gcps, s.legend, style="hatched")
     outline = parse_legend({"zones": [{"code": "A", "fill": False}]})
     with pytest.raises(DigitiseError, match=r"outline-only sheets .*A.* are not supported"):
@@ -78,5 +80,7 @@ def test_synthetic_sheet_truth_is_a_coverage_and_gcps_are_exact():
     assert union.area == pytest.approx(200 * 300 * 0.25)
     assert sum(g.area for _, g in s.truth) == pytest.approx(union.area)
     assert np.ptp(s.gcps.map[:, 0]) == pytest.approx(300 * 0.5)
-    with pytest.raises(ValueError, match=r"kind must be one of \('printed', 'faded', 'pencil'\)"):
+    with pytest.raises(
+        ValueError, match=r"kind must be one of \('printed', 'faded', 'pencil', 'pattern'\)"
+    ):
         make_sheet("sepia")

@@ -54,3 +54,10 @@ def test_no_versions_no_tile(session):
 def test_tiles_outside_grid_refused(z, x, y):
     with pytest.raises(TileOutOfRangeError):
         tile_envelope(z, x, y)
+
+
+def test_low_zoom_draws_generalised_zones(session, town):
+    decoded = mapbox_vector_tile.decode(zones_tile(session, _envelope(13), version_ids=town))
+    features = decoded["zones"]["features"]
+    assert {f["properties"]["zone_code"] for f in features} >= {"RES_A", "COM", "ROAD"}
+    assert all(set(f["properties"]) == {"zone_code"} for f in features)  # no per-zone detail

@@ -42,7 +42,7 @@ def test_language_switch_to_english_left_to_right(browser, live_server):
     page = _open(browser, live_server + "/")
     page.click("#lang")
     expect(page.locator("html")).to_have_attribute("dir", "ltr")
-    expect(page.locator("h2").first).to_have_text("Layers")
+    expect(page.locator("h2[data-i18n=layers]")).to_have_text("Layers")
     expect(page.locator("#legend li").first).to_contain_text("Commercial")
 
 

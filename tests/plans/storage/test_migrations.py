@@ -10,6 +10,8 @@ TABLES = {
     "plan",
     "plan_version",
     "zone",
+    "zone_generalised",
+    "api_key",
     "rule_set",
     "parcel",
     "overlay",

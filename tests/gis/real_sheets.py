@@ -1,0 +1,91 @@
+"""The two real 1958 Hartford-area pattern sheets: digitise and score inside the traced districts.
+
+Scoring follows issue 9: in EPSG:32618, against the hand-traced truth reprojected from WGS 84,
+inside the truth's districts; the truth's D-1/D-2 count as the key's D and Bloomfield's
+`Not Zoned` patches (no key entry) are left out. The legend JSONs under `data/` hold the
+printed key's swatch boxes (per-sheet input, as a planner would give them).
+"""
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import shapely
+from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
+
+from gis.crs import reproject
+from gis.digitise import DigitiseResult, digitise
+from gis.gcps import read_gcps
+from gis.legend import Legend, read_legend
+from gis.scoring import Score, score_zones
+
+SHEETS = {"west-hartford-1958": "West Hartford", "bloomfield-1958": "Bloomfield"}
+SCORE_CRS = "EPSG:32618"
+GCP_CRS = "EPSG:3857"
+DATA = Path(__file__).with_name("data")
+ALIASES = {"D-1": "D", "D-2": "D"}
+LEFT_OUT = {"Not Zoned"}
+
+
+@dataclass(frozen=True)
+class RealSheet:
+    """Inputs of one real sheet."""
+
+    name: str
+    scan: Path
+    gcps_path: Path
+    legend: Legend
+    extent: BaseGeometry  # the municipal limit, in the GCPs' CRS
+    truth: list[tuple[str, BaseGeometry]]  # in SCORE_CRS
+
+
+def load_sheet(shared_data: Path, name: str) -> RealSheet:
+    folder = shared_data / "real" / "hartford-ct-1950s-zoning-scans"
+    towns = json.loads((folder / "town_boundaries_selected.geojson").read_text())
+    town = next(f for f in towns["features"] if f["properties"]["town"] == SHEETS[name])
+    extent = reproject(shape(town["geometry"]), 4326, GCP_CRS)
+    features = json.loads((folder / name / "zoning_1958_groundtruth.geojson").read_text())
+    truth = [
+        (ALIASES.get(f["properties"]["zone"], f["properties"]["zone"]),
+         reproject(shape(f["geometry"]), 4326, SCORE_CRS))
+        for f in features["features"]
+        if f["properties"]["zone"] not in LEFT_OUT
+    ]  # fmt: skip
+    return RealSheet(
+        name,
+        folder / name / "scan.jpg",
+        folder / name / "scan.jpg.points",
+        read_legend(DATA / f"{name}-legend.json"),
+        extent,
+        truth,
+    )
+
+
+def clip_to_truth(
+    zones: list[tuple[str, BaseGeometry]], truth: list[tuple[str, BaseGeometry]]
+) -> list[tuple[str, BaseGeometry]]:
+    """Predicted zones inside the traced districts only (empty pieces dropped)."""
+    inside = shapely.union_all([g for _, g in truth])
+    clipped = [(code, shapely.intersection(g, inside)) for code, g in zones]
+    return [(code, g) for code, g in clipped if g.area > 1.0]
+
+
+def run_sheet(sheet: RealSheet) -> tuple[DigitiseResult, Score]:
+    result = digitise(
+        sheet.scan,
+        read_gcps(sheet.gcps_path),
+        sheet.legend,
+        method="poly2",
+        style="pattern",
+        extent=sheet.extent,
+        min_area_m2=2000.0,
+    )
+    zones = [(z.code, reproject(z.geometry, GCP_CRS, SCORE_CRS)) for z in result.zones]
+    return result, score_real(zones, sheet.truth)
+
+
+def score_real(
+    zones: list[tuple[str, BaseGeometry]], truth: list[tuple[str, BaseGeometry]]
+) -> Score:
+    return score_zones(clip_to_truth(zones, truth), truth, step=5.0)
