@@ -1,18 +1,17 @@
 """Fit pixel -> map transforms to ground control points and report their residuals."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from types import MappingProxyType
-from typing import Final, NamedTuple
+from typing import Final
 
 import numpy as np
 import numpy.typing as npt
-from scipy.interpolate import RBFInterpolator
-from scipy.optimize import least_squares
 
 from gis.errors import GeorefError
 from gis.gcps import GroundControlPoints
+from gis.transforms import FITTERS, Mapper, Model
 from gis.types import (
     TRANSFORM_METHODS,
     TRANSFORM_MODELS,
@@ -36,20 +35,11 @@ NOISE_FLOOR_PX: Final = 0.5
 """Differences below this many pixels are within GCP picking noise and never decide anything."""
 
 _COLLINEAR_TOL: Final = 1e-6  # relative spread across the best-fit line of the points
-_RANK_TOL: Final = 1e-10  # relative smallest singular value of a normalised design matrix
 _GRID: Final = 16  # nodes per side of the grid an approximate inverse is fitted on
 _MARGIN: Final = 0.1  # the grid extends this fraction of the GCP extent beyond it
 _NEWTON_STEPS: Final = 10  # an iterative inverse converges in 2-4 steps on a smooth sheet
 _NEWTON_TOL: Final = 1e-9  # pixels
 _DELTA: Final = 1e-2  # pixels, for the finite-difference Jacobian
-
-Mapper = Callable[[FloatArray], FloatArray]
-
-
-class _Model(NamedTuple):
-    parameters: FloatArray
-    forward: Mapper
-    inverse: Mapper | None  # the analytic inverse, where there is one
 
 
 @dataclass(frozen=True, eq=False)
@@ -76,6 +66,9 @@ class GeorefReport:
         For ``method="auto"``, the leave-one-out RMS of every model tried; else empty.
     ids
         The ids of the GCPs, if they have any.
+    others_rms
+        (n,) RMS of the residuals at the other GCPs of the fit without each GCP: the lower, the
+        more that GCP alone was bending the fit. NaN where that fit is impossible.
     """
 
     method: TransformModel
@@ -85,6 +78,7 @@ class GeorefReport:
     suspects: tuple[int, ...]
     candidates: Mapping[TransformModel, float]
     ids: tuple[str, ...] | None
+    others_rms: FloatArray | None = None
 
     @property
     def magnitudes(self) -> FloatArray:
@@ -108,7 +102,16 @@ class GeorefReport:
 
     @property
     def worst(self) -> int | None:
-        """Index of the GCP with the largest leave-one-out error, or None when none is defined."""
+        """Index of the GCP most at odds with the others, or None when none can be told.
+
+        That is the GCP whose removal leaves the others fitting best. The largest leave-one-out
+        error alone can point at an innocent GCP far out on the sheet, whose prediction the
+        bad point has dragged (projective and poly2 fits); an interpolating ``tps`` fits its
+        others exactly, so there the leave-one-out error decides.
+        """
+        others = self.others_rms
+        if self.method != "tps" and others is not None and np.isfinite(others).any():
+            return int(np.nanargmin(others))
         errors = self.loo_magnitudes
         if not np.isfinite(errors).any():
             return None
@@ -246,7 +249,8 @@ def fit_transform(
         model_name, loo, candidates = _choose(pixel, map_, pixel_size)
     else:
         model_name, loo = method, _leave_one_out(method, pixel, map_)
-    model = _FITTERS[model_name](pixel, map_)
+    model = FITTERS[model_name](pixel, map_)
+    others = _jackknife(model_name, pixel, map_)[1]
     report = GeorefReport(
         method=model_name,
         residuals=model.forward(pixel) - map_,
@@ -255,19 +259,20 @@ def fit_transform(
         suspects=_suspects(loo, NOISE_FLOOR_PX * pixel_size),
         candidates=MappingProxyType(candidates),
         ids=gcps.ids,
+        others_rms=others,
     )
     return _assemble(model_name, model, report, pixel, gcps.crs)
 
 
 def _assemble(
-    method: TransformModel, model: _Model, report: GeorefReport, pixel: FloatArray, crs: str | None
+    method: TransformModel, model: Model, report: GeorefReport, pixel: FloatArray, crs: str | None
 ) -> FittedTransform:
     pad = _MARGIN * (pixel.max(axis=0) - pixel.min(axis=0))
     low, high = pixel.min(axis=0) - pad, pixel.max(axis=0) + pad
     inverse = model.inverse
     if inverse is None:
         grid = _grid(low, high, _GRID)
-        start = _FITTERS[method](model.forward(grid), grid).forward
+        start = FITTERS[method](model.forward(grid), grid).forward
         inverse = partial(_newton, model.forward, start)
     probe = _grid(low, high, _GRID - 1, centred=True)
     round_trip = inverse(model.forward(probe)) - probe
@@ -340,18 +345,26 @@ def _choose(
 
 
 def _leave_one_out(method: TransformModel, pixel: FloatArray, map_: FloatArray) -> FloatArray:
+    return _jackknife(method, pixel, map_)[0]
+
+
+def _jackknife(
+    method: TransformModel, pixel: FloatArray, map_: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Fit without each GCP in turn: its prediction error, and the RMS at the others."""
     count = len(pixel)
-    out = np.full((count, 2), np.nan)
+    loo, others = np.full((count, 2), np.nan), np.full(count, np.nan)
     if count <= MIN_POINTS[method]:
-        return out
+        return loo, others
     for index in range(count):
         keep = np.arange(count) != index
         try:
-            model = _FITTERS[method](pixel[keep], map_[keep])
+            model = FITTERS[method](pixel[keep], map_[keep])
         except GeorefError:
             continue  # the others alone are degenerate: no prediction for this point
-        out[index] = model.forward(pixel[index : index + 1])[0] - map_[index]
-    return out
+        loo[index] = model.forward(pixel[index : index + 1])[0] - map_[index]
+        others[index] = _rms(model.forward(pixel[keep]) - map_[keep])
+    return loo, others
 
 
 def _suspects(loo: FloatArray, floor: float) -> tuple[int, ...]:
@@ -370,7 +383,7 @@ def _rms(residuals: FloatArray) -> float:
 
 
 def _pixel_size(pixel: FloatArray, map_: FloatArray) -> float:
-    matrix = _fit_affine(pixel, map_).parameters
+    matrix = FITTERS["affine"](pixel, map_).parameters
     return float(np.sqrt(abs(np.linalg.det(matrix[:2, :2]))))
 
 
@@ -385,140 +398,3 @@ def _grid(low: FloatArray, high: FloatArray, count: int, *, centred: bool = Fals
     steps = (np.arange(count) + 0.5) / count if centred else np.linspace(0, 1, count)
     xs, ys = np.meshgrid(low[0] + steps * (high[0] - low[0]), low[1] + steps * (high[1] - low[1]))
     return np.column_stack([xs.ravel(), ys.ravel()])
-
-
-def _normaliser(points: FloatArray) -> FloatArray:
-    """Similarity moving the centroid to 0 and the RMS distance from it to sqrt(2) (Hartley)."""
-    centre = points.mean(axis=0)
-    scale = np.sqrt(2.0 / ((points - centre) ** 2).sum(axis=1).mean())
-    return np.array(
-        [[scale, 0.0, -scale * centre[0]], [0.0, scale, -scale * centre[1]], [0.0, 0.0, 1.0]]
-    )
-
-
-def _homogeneous(matrix: FloatArray, points: FloatArray) -> FloatArray:
-    mapped = points @ matrix[:, :2].T + matrix[:, 2]
-    return mapped[:, :2] / mapped[:, 2:]
-
-
-def _monomials(points: FloatArray, degree: int) -> FloatArray:
-    x, y = points[:, 0], points[:, 1]
-    terms = [np.ones_like(x), x, y] + ([x * x, x * y, y * y] if degree == 2 else [])
-    return np.column_stack(terms)
-
-
-def _expansion(norm: FloatArray, degree: int) -> FloatArray:
-    """Matrix E with ``monomials(norm(p)) == monomials(p) @ E.T`` for the similarity `norm`."""
-    a, b, d = norm[0, 0], norm[0, 2], norm[1, 2]
-    full = np.array(
-        [
-            [1, 0, 0, 0, 0, 0],
-            [b, a, 0, 0, 0, 0],
-            [d, 0, a, 0, 0, 0],
-            [b * b, 2 * a * b, 0, a * a, 0, 0],
-            [b * d, a * d, a * b, 0, a * a, 0],
-            [d * d, 0, 2 * a * d, 0, 0, a * a],
-        ]
-    )
-    size = 3 if degree == 1 else 6
-    return full[:size, :size]
-
-
-def _fit_polynomial(src: FloatArray, dst: FloatArray, degree: int) -> FloatArray:
-    """Least-squares coefficients (2, k) of the monomials of `src` that best give `dst`."""
-    norm = _normaliser(src)
-    design = _monomials(_homogeneous(norm, src), degree)
-    singular = np.linalg.svd(design, compute_uv=False)
-    if singular[-1] <= _RANK_TOL * singular[0]:
-        shape = "a line" if degree == 1 else "one conic (e.g. a line pair or a circle)"
-        raise GeorefError(
-            f"the {len(src)} GCPs lie on {shape}, which leaves a degree-{degree} polynomial "
-            "undetermined: add control points elsewhere on the sheet"
-        )
-    centre = dst.mean(axis=0)  # keeps large map coordinates out of the rounding errors
-    coefficients, *_ = np.linalg.lstsq(design, dst - centre, rcond=None)
-    raw = np.asarray(coefficients.T @ _expansion(norm, degree), dtype=np.float64)
-    raw[:, 0] += centre
-    return raw
-
-
-def _fit_affine(src: FloatArray, dst: FloatArray) -> _Model:
-    coefficients = _fit_polynomial(src, dst, 1)  # columns 1, x, y
-    matrix = np.vstack([coefficients[:, [1, 2, 0]], [0.0, 0.0, 1.0]])
-    inverse = np.linalg.inv(matrix)
-    return _Model(matrix, partial(_homogeneous, matrix), partial(_homogeneous, inverse))
-
-
-def _fit_poly2(src: FloatArray, dst: FloatArray) -> _Model:
-    coefficients = _fit_polynomial(src, dst, 2)
-
-    def forward(points: FloatArray) -> FloatArray:
-        return _monomials(points, 2) @ coefficients.T
-
-    return _Model(coefficients, forward, None)
-
-
-def _fit_projective(src: FloatArray, dst: FloatArray) -> _Model:
-    norm_src, norm_dst = _normaliser(src), _normaliser(dst)
-    p, q = _homogeneous(norm_src, src), _homogeneous(norm_dst, dst)
-    homography = _dlt(p, q)
-    if len(src) > MIN_POINTS["projective"]:
-        homography = _refine(homography, p, q)
-    matrix = np.linalg.inv(norm_dst) @ homography @ norm_src
-    matrix = matrix / matrix[2, 2]
-    inverse = np.linalg.inv(matrix)
-    return _Model(matrix, partial(_homogeneous, matrix), partial(_homogeneous, inverse))
-
-
-def _dlt(p: FloatArray, q: FloatArray) -> FloatArray:
-    """Homography taking `p` to `q` by the direct linear transform (both normalised)."""
-    x, y, u, v = p[:, 0], p[:, 1], q[:, 0], q[:, 1]
-    zero, one = np.zeros_like(x), np.ones_like(x)
-    system = np.vstack(
-        [
-            np.column_stack([-x, -y, -one, zero, zero, zero, u * x, u * y, u]),
-            np.column_stack([zero, zero, zero, -x, -y, -one, v * x, v * y, v]),
-        ]
-    )
-    _, singular, vt = np.linalg.svd(system)
-    homography = vt[-1].reshape(3, 3)
-    if singular[7] <= _RANK_TOL * singular[0] or abs(homography[2, 2]) < _RANK_TOL:
-        raise GeorefError(
-            f"the {len(p)} GCPs leave a projective transform undetermined (three or more of "
-            "them on one line): add control points elsewhere on the sheet"
-        )
-    return np.asarray(homography / homography[2, 2], dtype=np.float64)
-
-
-def _refine(homography: FloatArray, p: FloatArray, q: FloatArray) -> FloatArray:
-    """Minimise the geometric error, which the algebraic DLT solution only approximates."""
-
-    def residuals(params: FloatArray) -> FloatArray:
-        return (_homogeneous(np.append(params, 1.0).reshape(3, 3), p) - q).ravel()
-
-    result = least_squares(residuals, homography.ravel()[:8], method="lm")
-    return np.append(result.x, 1.0).reshape(3, 3)
-
-
-def _fit_tps(src: FloatArray, dst: FloatArray) -> _Model:
-    # A thin-plate spline is unchanged by scaling its inputs, so normalising them only helps
-    # the conditioning; centring the outputs keeps big map coordinates out of the solve.
-    norm, centre = _normaliser(src), dst.mean(axis=0)
-    try:
-        spline = RBFInterpolator(
-            _homogeneous(norm, src), dst - centre, kernel="thin_plate_spline", degree=1
-        )
-    except (np.linalg.LinAlgError, ValueError) as exc:
-        raise GeorefError(f"a thin-plate spline cannot be fitted to the GCPs ({exc})") from exc
-
-    def forward(points: FloatArray) -> FloatArray:
-        return np.asarray(spline(_homogeneous(norm, points)) + centre, dtype=np.float64)
-
-    return _Model(np.hstack([src, dst]), forward, None)
-
-
-_FITTERS: Final[Mapping[TransformModel, Callable[[FloatArray, FloatArray], _Model]]] = (
-    MappingProxyType(
-        {"affine": _fit_affine, "projective": _fit_projective, "poly2": _fit_poly2, "tps": _fit_tps}
-    )
-)

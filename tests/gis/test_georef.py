@@ -2,7 +2,7 @@ import dataclasses
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from gis.errors import GcpError, GeorefError, GisError
@@ -193,6 +193,7 @@ def test_fitted_transform_is_frozen():
 
 
 @given(seed=seeds, culprit=st.integers(0, 19), method=st.sampled_from(["affine", "projective"]))
+@example(seed=777, culprit=2, method="projective")  # the largest LOO error was an innocent GCP
 @settings(deadline=None, max_examples=40)
 def test_leave_one_out_flags_an_injected_outlier(seed, culprit, method):
     matrix = affine_matrix()
