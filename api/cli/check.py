@@ -1,15 +1,20 @@
 """`mukhattat check`: may this building be built on this parcel."""
 
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from shapely.geometry import mapping
 
 from api.runtime import transaction
 from api.settings import get_settings
+from gis.crs import reproject
 from gis.geojson import read_polygon
+from plans.ozfs.buildings import read_building
+from plans.ozfs.stored import check_stored_parcel
 from plans.permits import PermitRequest, check_permit
 
 GeoJSONOpt = Annotated[
@@ -18,7 +23,10 @@ GeoJSONOpt = Annotated[
 
 
 def check(
-    use: Annotated[str, typer.Option(help="Proposed use, e.g. residential")],
+    use: Annotated[str | None, typer.Option(help="Proposed use, e.g. residential")] = None,
+    building: Annotated[
+        Path | None, typer.Option(help="OZFS building proposal (.bldg): checked by the OZFS rules")
+    ] = None,
     parcel: Annotated[str | None, typer.Option(help="Parcel number")] = None,
     parcel_geojson: GeoJSONOpt = None,
     footprint_geojson: GeoJSONOpt = None,
@@ -34,6 +42,13 @@ def check(
 ) -> None:
     """Check a proposed building rule by rule against the zoning in force."""
     settings = get_settings()
+    if building is not None:
+        _check_ozfs(building, parcel, municipality or settings.municipality, as_json=as_json)
+        return
+    if use is None:
+        raise typer.BadParameter(
+            "give the proposed use (or an OZFS --building)", param_hint="--use"
+        )
     request = PermitRequest(
         municipality=municipality or settings.municipality,
         use=use,
@@ -48,6 +63,28 @@ def check(
     with transaction(settings) as session:
         answer = check_permit(session, request, storage_crs=settings.storage_crs)
     typer.echo(json.dumps(answer, ensure_ascii=False, indent=2) if as_json else _report(answer))
+
+
+def _check_ozfs(building: Path, parcel: str | None, municipality: str, *, as_json: bool) -> None:
+    if parcel is None:
+        raise typer.BadParameter("an OZFS building is checked on a --parcel", param_hint="--parcel")
+    proposal = read_building(building)
+    settings = get_settings()
+    with transaction(settings) as session:
+        answer = check_stored_parcel(session, municipality, parcel, proposal)
+    crs = settings.storage_crs  # geometries are answered in lon/lat, as in the permit check
+    lonlat = dataclasses.replace(
+        answer.result, envelope=reproject(answer.result.envelope, crs, 4326)
+    )
+    document = lonlat.to_json() | {"parcel": parcel, "district": answer.district}
+    if answer.placement is not None:
+        document["placement"] = mapping(reproject(answer.placement.footprint, crs, 4326))
+    if as_json:
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2, default=str))
+        return
+    typer.echo(f"verdict: {document['verdict']}   parcel {parcel} in district {answer.district}")
+    for rule in document["rules"]:
+        typer.echo(f"  {rule['status']:<14} {rule['rule']:<18} {rule['explanation']['en']}")
 
 
 def _polygon(path: Path | None, option: str, storage_crs: Any) -> Any:

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from plans.errors import NotFoundError
-from plans.ozfs.check import PreparedZoning, plot_of
+from plans.ozfs.buildings import Building
+from plans.ozfs.check import OzfsCheck, PreparedZoning, check_parcel, plot_of
 from plans.ozfs.check_all import Town
 from plans.ozfs.importing import PLAN_NUMBER, export_ozfs, find_ozfs_rule_set, read_rules_document
 from plans.ozfs.reading import EdgeLabel, OzfsEdge, OzfsParcel
@@ -94,3 +95,14 @@ def export_stored(session: Session, municipality: str, *, storage_crs: CRS) -> d
     """Export the municipality's stored OZFS rules and zones as an OZFS zoning GeoJSON."""
     document = read_rules_document(find_ozfs_rule_set(session, municipality).document)
     return export_ozfs(document, stored_zones(session, municipality), storage_crs=storage_crs)
+
+
+def check_stored_parcel(
+    session: Session, municipality: str, parcel_id: str, building: Building
+) -> OzfsCheck:
+    """Check an OZFS building proposal on one stored parcel, with the same engine as check-all."""
+    town = load_stored_town(session, municipality)
+    plot = next((p for p in town.plots if p.parcel_id == parcel_id), None)
+    if plot is None:
+        raise NotFoundError(f"no parcel {parcel_id!r} in the OZFS data of {municipality!r}")
+    return check_parcel(plot, town.zoning, building)

@@ -1,12 +1,13 @@
 """`import ozfs` and `check-all`, through a Typer app that registers them as the CLI will."""
 
 import csv
+import json
 
 import pytest
 import typer
 from typer.testing import CliRunner
 
-from api.cli import ozfs
+from api.cli import ozfs, run
 from plans.storage.database import make_engine
 from plans.storage.migrate import upgrade
 from tests.conftest import SHARED_DATA
@@ -72,3 +73,19 @@ def test_check_all_refuses_other_output_formats(texas_db, tmp_path):
     )
     assert result.exit_code == 2
     assert "must end in .csv or .parquet" in result.output
+
+
+def test_check_one_building_on_one_parcel_through_the_cli(texas_db, capsys):
+    zoning, parcels = TOWN / "zoning_districts.ozfs.geojson", TOWN / "parcel_edges.ozfs.geojson"
+    assert run(["import", "ozfs", str(zoning), "--parcels", str(parcels)]) == 0
+    capsys.readouterr()
+    rows = list(csv.DictReader((TOWN / "zoner-reference/2_fam.csv").open()))
+    parcel = rows[0]["parcel_id"]
+    building = str(TOWN / "buildings/2_fam.bldg")
+    assert run(["check", "--building", building, "--parcel", parcel, "--json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["parcel"] == parcel
+    assert answer["district"] == rows[0]["dist_abbr"]
+    assert answer["verdict"] in {"not_eligible", "needs_review"}  # zoneR: allowed FALSE everywhere
+    assert run(["check", "--building", building, "--parcel", "nope"]) == 1
+    assert "no parcel 'nope'" in capsys.readouterr().err
