@@ -1,5 +1,6 @@
 """Parse coordinate reference systems and catch coordinates that do not fit their CRS."""
 
+import threading
 from typing import Any, TypeVar
 
 import numpy as np
@@ -101,7 +102,7 @@ def reproject(geom: G, source: CRSLike, target: CRSLike) -> G:
     >>> round(p.x), round(p.y)
     (500000, 2377486)
     """
-    transformer = Transformer.from_crs(parse_crs(source), parse_crs(target), always_xy=True)
+    transformer = _transformer(parse_crs(source).to_wkt(), parse_crs(target).to_wkt())
 
     def move(xy: np.ndarray) -> np.ndarray:
         x, y = transformer.transform(xy[:, 0], xy[:, 1])
@@ -109,3 +110,18 @@ def reproject(geom: G, source: CRSLike, target: CRSLike) -> G:
 
     moved: G = shapely.transform(geom, move)
     return moved
+
+
+def _transformer(source_wkt: str, target_wkt: str) -> Transformer:
+    # Building a Transformer costs ~0.3 ms and a permit check reprojects several times; PROJ
+    # objects must not be shared between threads, so each thread keeps its own.
+    cache: dict[tuple[str, str], Transformer] = _THREAD.__dict__.setdefault("transformers", {})
+    key = (source_wkt, target_wkt)
+    if key not in cache:
+        cache[key] = Transformer.from_crs(
+            CRS.from_wkt(source_wkt), CRS.from_wkt(target_wkt), always_xy=True
+        )
+    return cache[key]
+
+
+_THREAD = threading.local()

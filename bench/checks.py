@@ -1,0 +1,597 @@
+"""Benchmark of permit checks: the pure engine, the service in one process, and HTTP under load.
+
+Starts a throwaway PostgreSQL cluster (durable like production unless `--non-durable`), loads the
+synthetic city of `bench_tiles.py` (blocks ringed by ROAD zones, so parcel edges on them are
+fronts; 100,000 parcels by default) as one in-force plan version, and stores a rule set in force
+whose zones match the city's codes (the demo villa rules on RES_A and RES_B; other zones have no
+rules and answer needs_review). Then, in the same run:
+
+1. engine: `plans.check.check_application` alone, on geometries fetched beforehand for a random
+   sample of parcels (checks/s, one thread);
+2. service: `plans.permits.check_permit` in one process, one session and transaction per check
+   as the route does (lookups + engine + recording + commit), over the same sample;
+3. http: `api.app:app_from_env` under `uvicorn --workers N` on loopback (N from `--workers`),
+   `--clients` keep-alive connections sending `POST /permits/check` for random parcels for
+   `--seconds` after a warm-up: median, p90, p99 and max latency, requests/s, and the ratio of
+   HTTP requests/s to the in-process service's checks/s. The workers' and PostgreSQL's CPU time
+   per request are measured from /proc.
+
+The load generator is a minimal asyncio HTTP/1.1 client (pre-encoded requests, Content-Length
+framing) rather than httpx: it shares the 2 cores with the service, and httpx's per-request CPU
+would be taken from the server being measured. `--profile` adds a cProfile of `check_permit`
+in-process and EXPLAIN ANALYZE of every statement one check runs.
+
+Usage: .venv/bin/python bench/checks.py [--parcels 100000] [--sample 2000] [--seconds 30]
+       [--workers 2,3,4] [--clients 8] [--non-durable] [--profile] [--record]
+"""
+
+import argparse
+import asyncio
+import contextlib
+import cProfile
+import datetime as dt
+import io
+import os
+import pstats
+import random
+import re
+import shlex
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import numpy as np
+from pyproj import CRS
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_tiles import SRID, build_city, describe_machine, load_city, prepare_database
+from load import Service, _free_port, stop_service, wait_ready, worker_pids
+
+from plans.check import check_application
+from plans.check_records import Application
+from plans.demo import demo_rule_set
+from plans.permits import ROAD_ZONE_CODES, SEARCH_M, PermitRequest, check_permit
+from plans.rules.schema import RuleSet
+from plans.rulesets import store_rule_set
+from plans.storage import cluster as local
+from plans.storage.check_context import find_parcel, overlays_on, zones_near
+from plans.storage.database import database_url, describe_server, make_engine
+from plans.storage.rule_sets import rule_sets_in_force
+
+MUNICIPALITY = "JED-BENCH"  # the municipality bench_tiles.load_city creates
+RULED_ZONES = ("RES_A", "RES_B")
+USE = "residential"
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = Path(__file__).with_name("RESULTS.md")
+TIMEOUT_S = 15.0
+TARGETS = {"p50": 10.0, "p99": 50.0, "ratio": 0.5}
+_VERDICT = re.compile(rb'"verdict":\s*"(\w+)"')
+STORAGE_CRS = CRS.from_epsg(SRID)
+
+
+@dataclass(frozen=True)
+class InProcess:
+    """Per-check seconds of one in-process pass and its wall time."""
+
+    name: str
+    seconds: list[float]
+    wall_s: float
+    cpu_s: float  # this process's CPU time over the pass
+
+    @property
+    def rate(self) -> float:
+        """Checks per second."""
+        return len(self.seconds) / self.wall_s
+
+    @property
+    def p50_ms(self) -> float:
+        """Median time of one check."""
+        return statistics.median(self.seconds) * 1000
+
+
+@dataclass(frozen=True)
+class HttpRun:
+    """One HTTP load run: latencies, statuses, verdicts and CPU use."""
+
+    workers: int
+    server: str
+    latencies_ms: np.ndarray
+    statuses: Counter[int]
+    verdicts: Counter[str]
+    wall_s: float
+    cpu_ms: dict[str, float]  # per request: uvicorn workers, PostgreSQL, this client
+
+    @property
+    def rate(self) -> float:
+        """Answered requests per second."""
+        return len(self.latencies_ms) / self.wall_s
+
+    def pct(self, q: float) -> float:
+        """Latency percentile in ms."""
+        return float(np.percentile(self.latencies_ms, q))
+
+
+# --- setup ---------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def throwaway_cluster(folder: Path, *, durable: bool) -> Iterator[tuple[local.Cluster, str]]:
+    """Start a cluster in `folder`; yield it and its superuser URL; destroy it afterwards."""
+    folder.mkdir(mode=0o755)  # as root the cluster runs as the postgres user, who must reach it
+    cluster = local.locate_cluster(folder)
+    try:
+        local.initialise(cluster)
+        port = local.start(cluster, durable=durable)
+        yield cluster, local.superuser_url(cluster, port, "postgres")
+    finally:
+        local.destroy(cluster)
+
+
+def bench_rule_set() -> RuleSet:
+    """The demo villa rules (shipped MOMRAH figures) on the city's residential zone codes."""
+    document = demo_rule_set().model_dump(mode="json")
+    villa = document["zones"]["RES_A"]
+    document.update(
+        rule_set="jed-bench-villas",
+        municipality=MUNICIPALITY,
+        zones=dict.fromkeys(RULED_ZONES, villa),
+    )
+    return RuleSet.model_validate(document)
+
+
+def load_everything(admin_url: str, n_parcels: int) -> tuple[str, list[str], str]:
+    """Create, migrate and fill the database; return its URL, the parcel numbers, a summary."""
+    city = build_city(max(2, n_parcels // 5), n_parcels)  # 10 parcels per block
+    engine = prepare_database(admin_url)
+    try:
+        load_city(engine, city)
+        with Session(engine) as session, session.begin():
+            store_rule_set(session, bench_rule_set(), created_by="bench/checks.py")
+        versions = describe_server(engine)
+    finally:
+        engine.dispose()
+    summary = (
+        f"{len(city.zone_codes):,} zones / {len(city.parcel_numbers):,} parcels; "
+        f"PostgreSQL {versions['postgresql'].split()[0]}, PostGIS {versions['postgis']}"
+    )
+    return database_url(admin_url, "mukhattat_bench"), city.parcel_numbers, summary
+
+
+# --- in process ----------------------------------------------------------------------------------
+
+
+def prefetch(sessions: sessionmaker[Session], numbers: Sequence[str]) -> list[tuple[Any, ...]]:
+    """Fetch the engine's inputs for each parcel, as `check_permit` would."""
+    on, inputs = dt.date.today(), []
+    with sessions() as session:
+        rule_set = rule_sets_in_force(session, MUNICIPALITY, on)[0][1]
+        for number in numbers:
+            parcel = find_parcel(session, MUNICIPALITY, number)
+            near = zones_near(
+                session, MUNICIPALITY, parcel.geom, srid=SRID, on=on, within_m=SEARCH_M
+            )
+            zones = [(z.zone_code, z.geom) for z in near if z.zone_code not in ROAD_ZONE_CODES]
+            roads = [z.geom for z in near if z.zone_code in ROAD_ZONE_CODES]
+            overlays = overlays_on(session, MUNICIPALITY, parcel.geom, srid=SRID, on=on)
+            inputs.append(
+                (parcel.geom.geoms[0], zones, roads, Application(use=USE), rule_set, overlays)
+            )
+    return inputs
+
+
+def timed_pass(name: str, calls: Sequence[Callable[[], object]]) -> InProcess:
+    """Run the calls one after another; time each and the whole."""
+    seconds, start, cpu = [], time.perf_counter(), time.process_time()
+    for call in calls:
+        t = time.perf_counter()
+        call()
+        seconds.append(time.perf_counter() - t)
+    return InProcess(name, seconds, time.perf_counter() - start, time.process_time() - cpu)
+
+
+def one_check(sessions: sessionmaker[Session], number: str) -> dict[str, Any]:
+    """One permit check as the route runs it: a session, one transaction, committed."""
+    with sessions() as session, session.begin():
+        request = PermitRequest(municipality=MUNICIPALITY, use=USE, parcel_number=number)
+        return check_permit(session, request, storage_crs=STORAGE_CRS)
+
+
+def in_process(url: str, numbers: Sequence[str], rounds: int) -> tuple[InProcess, InProcess]:
+    """Time the pure engine and the full service; return the median round of each by rate."""
+    engine = make_engine(url)  # as the app makes it: pool_pre_ping, default pool
+    sessions = sessionmaker(engine)
+    try:
+        inputs = prefetch(sessions, numbers)
+        for number in numbers[:50]:
+            one_check(sessions, number)  # warm-up: connections, caches, prepared statements
+        engines, services = [], []
+        for _ in range(rounds):
+            engines.append(timed_pass("engine", [_bind(check_application, *a) for a in inputs]))
+            services.append(timed_pass("service", [_bind(one_check, sessions, n) for n in numbers]))
+    finally:
+        engine.dispose()
+    return _median_by_rate(engines), _median_by_rate(services)
+
+
+def _bind(function: Callable[..., object], *args: object) -> Callable[[], object]:
+    return lambda: function(*args)
+
+
+def _median_by_rate(passes: list[InProcess]) -> InProcess:
+    return sorted(passes, key=lambda p: p.rate)[len(passes) // 2]
+
+
+# --- HTTP ----------------------------------------------------------------------------------------
+
+
+def start_uvicorn(url: str, folder: Path, workers: int, server: str) -> Service:
+    """Start the app under uvicorn on a free loopback port in its own process group."""
+    port = _free_port()
+    env = {**os.environ, "MUKHATTAT_DATABASE_URL": url, "MUKHATTAT_DATA_DIR": str(folder)}
+    env |= {"MUKHATTAT_CRS": f"EPSG:{SRID}", "MUKHATTAT_MUNICIPALITY": MUNICIPALITY}
+    command = [sys.executable, "-m", "uvicorn", "api.app:app_from_env", "--factory"]
+    command += ["--workers", str(workers), "--host", "127.0.0.1", "--port", str(port)]
+    command += ["--no-access-log"]
+    if server != "default":  # "uvloop+httptools": from an extra folder on PYTHONPATH
+        command += ["--loop", "uvloop", "--http", "httptools"]
+        env["PYTHONPATH"] = server.split("=", 1)[1]
+    log = folder / f"uvicorn-{workers}.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    return Service(process, f"http://127.0.0.1:{port}", log, "")
+
+
+def encode_requests(numbers: Sequence[str], port: int) -> list[bytes]:
+    """Pre-encode one keep-alive `POST /permits/check` per parcel number."""
+    requests = []
+    for number in numbers:
+        body = f'{{"parcel":"{number}","use":"{USE}","municipality":"{MUNICIPALITY}"}}'.encode()
+        head = (
+            f"POST /permits/check HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        )
+        requests.append(head.encode() + body)
+    return requests
+
+
+async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
+    """Read one HTTP/1.1 response framed by Content-Length; return its status and body."""
+    status = int((await reader.readline()).split()[1])
+    length = 0
+    while (line := await reader.readline()) not in (b"\r\n", b""):
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value)
+    return status, await reader.readexactly(length)
+
+
+async def client(
+    port: int, requests: Sequence[bytes], rng: random.Random, until: float, out: list[tuple]
+) -> None:
+    """Send requests back to back on one connection until `until`; append (ms, status, body)."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        while time.perf_counter() < until:
+            start = time.perf_counter()
+            writer.write(rng.choice(requests))
+            status, body = await asyncio.wait_for(read_response(reader), TIMEOUT_S)
+            out.append(((time.perf_counter() - start) * 1000, status, body))
+    finally:
+        writer.close()
+
+
+async def drive(
+    port: int, requests: Sequence[bytes], clients: int, seconds: float, seed: int
+) -> tuple[list[tuple], float]:
+    """Run `clients` connections for `seconds`; return the samples and the wall time."""
+    out: list[tuple] = []
+    start = time.perf_counter()
+    rngs = [random.Random(seed + i) for i in range(clients)]
+    await asyncio.gather(*(client(port, requests, r, start + seconds, out) for r in rngs))
+    return out, time.perf_counter() - start
+
+
+# --- CPU accounting ------------------------------------------------------------------------------
+
+
+def cpu_seconds(pids: Iterator[int] | set[int]) -> dict[int, float]:
+    """Return user+system CPU seconds of each live process."""
+    ticks, times = os.sysconf("SC_CLK_TCK"), {}
+    for pid in pids:
+        with contextlib.suppress(OSError, IndexError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            times[pid] = (int(fields[11]) + int(fields[12])) / ticks
+    return times
+
+
+def postgres_pids(cluster: local.Cluster) -> set[int]:
+    """Return the postmaster and its children (backends, walwriter, checkpointer ...)."""
+    postmaster = int((cluster.pgdata / "postmaster.pid").read_text().split()[0])
+    with contextlib.suppress(OSError):
+        children = Path(f"/proc/{postmaster}/task/{postmaster}/children").read_text().split()
+        return {postmaster, *map(int, children)}
+    return {postmaster}
+
+
+def cpu_delta(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds used between two snapshots (processes born in between count from zero)."""
+    return sum(t - before.get(pid, 0.0) for pid, t in after.items())
+
+
+# --- the HTTP run --------------------------------------------------------------------------------
+
+
+def http_run(
+    url: str, folder: Path, cluster: local.Cluster, numbers: Sequence[str], workers: int,
+    server: str, args: argparse.Namespace,
+) -> HttpRun:  # fmt: skip
+    """Serve with `workers`, warm up, load for `--seconds`; stop the service."""
+    service = start_uvicorn(url, folder, workers, server)
+    try:
+        name = server.split("=", maxsplit=1)[0]
+        print(f"uvicorn --workers {workers} ({name}) ready in {wait_ready(service):.1f} s")
+        port = int(service.base.rsplit(":", 1)[1])
+        requests = encode_requests(numbers, port)
+        asyncio.run(drive(port, requests, args.clients, args.warmup, args.seed))
+        return measured_run(service, cluster, port, requests, workers, server, args)
+    finally:
+        stop_service(service)
+
+
+def measured_run(
+    service: Service, cluster: local.Cluster, port: int, requests: Sequence[bytes],
+    workers: int, server: str, args: argparse.Namespace,
+) -> HttpRun:  # fmt: skip
+    """The timed part of an HTTP run, with the CPU used by each side."""
+    server_pids, pg_pids = worker_pids(service), postgres_pids(cluster)
+    before = (cpu_seconds(server_pids), cpu_seconds(pg_pids), time.process_time())
+    samples, wall = asyncio.run(drive(port, requests, args.clients, args.seconds, args.seed + 99))
+    after = (cpu_seconds(server_pids), cpu_seconds(postgres_pids(cluster)), time.process_time())
+    n = max(1, len(samples))
+    cpu = {
+        "uvicorn": cpu_delta(before[0], after[0]) * 1000 / n,
+        "postgres": cpu_delta(before[1], after[1]) * 1000 / n,
+        "client": (after[2] - before[2]) * 1000 / n,
+    }
+    verdicts = Counter(
+        m.group(1).decode() if (m := _VERDICT.search(b)) else "?" for _, s, b in samples if s == 200
+    )
+    return HttpRun(
+        workers=workers,
+        server=server.split("=", maxsplit=1)[0],
+        latencies_ms=np.array([ms for ms, _, _ in samples]),
+        statuses=Counter(s for _, s, _ in samples),
+        verdicts=verdicts,
+        wall_s=wall,
+        cpu_ms=cpu,
+    )
+
+
+# --- profiling -----------------------------------------------------------------------------------
+
+
+def profile_service(url: str, numbers: Sequence[str]) -> None:
+    """Print a cProfile of in-process checks and EXPLAIN ANALYZE of one check's statements."""
+    engine = make_engine(url)
+    sessions = sessionmaker(engine)
+    try:
+        for number in numbers[:50]:
+            one_check(sessions, number)
+        profiler = cProfile.Profile()
+        profiler.runcall(lambda: [one_check(sessions, n) for n in numbers[:500]])
+        for order in ("tottime", "cumulative"):
+            text = io.StringIO()
+            pstats.Stats(profiler, stream=text).sort_stats(order).print_stats(40)
+            print(f"\n## cProfile of 500 in-process checks, by {order}\n")
+            print("\n".join(text.getvalue().splitlines()[6:]))
+        explain_one(engine, sessions, numbers[0])
+    finally:
+        engine.dispose()
+
+
+def explain_one(engine: Engine, sessions: sessionmaker[Session], number: str) -> None:
+    """Capture the statements of one check, then EXPLAIN ANALYZE each (rolled back)."""
+    captured: list[tuple[str, Any]] = []
+
+    def capture(_conn: Any, _cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        captured.append((statement, params))
+
+    event.listen(engine, "before_cursor_execute", capture)
+    one_check(sessions, number)
+    event.remove(engine, "before_cursor_execute", capture)
+    print(f"\n## EXPLAIN ANALYZE of the {len(captured)} statements of one check\n")
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        for statement, params in captured:
+            print_plan(raw, statement, params)
+        raw.rollback()
+
+
+def print_plan(raw: Any, statement: str, params: Any) -> None:
+    """Print the first plan lines and timings of one statement."""
+    head = " ".join(statement.split())[:110]
+    if not statement.lstrip().upper().startswith("SELECT") or params is None:
+        print(f"- {head} (not explained: it writes; see the profile)")
+        return
+    rows = raw.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, params).fetchall()
+    lines = [r[0] for r in rows]
+    keep = [ln for ln in lines if "Time" in ln] + lines[:6]
+    print(f"- {head}\n    " + "\n    ".join(keep))
+
+
+# --- reporting -----------------------------------------------------------------------------------
+
+
+def table(engine_pass: InProcess, service: InProcess, runs: Sequence[HttpRun]) -> str:
+    """The results as a Markdown table."""
+    lines = [
+        "| what | requests | per s | p50 | p90 | p99 | max | HTTP/in-process | CPU ms/request |",
+        "|---" * 9 + "|",
+    ]
+    for p in (engine_pass, service):
+        s = np.array(p.seconds) * 1000
+        lines.append(
+            f"| {p.name} (1 process) | {len(s):,} | {p.rate:,.0f} | {_ms(p.p50_ms)} "
+            f"| {_ms(np.percentile(s, 90))} | {_ms(np.percentile(s, 99))} | {_ms(s.max())} | "
+            f"| Python {p.cpu_s * 1000 / len(s):.2f} |"
+        )
+    for r in runs:
+        cpu = ", ".join(f"{k} {v:.2f}" for k, v in r.cpu_ms.items())
+        lines.append(
+            f"| HTTP {r.workers} workers ({r.server}) | {len(r.latencies_ms):,} | {r.rate:,.0f} "
+            f"| {_ms(r.pct(50))} | {_ms(r.pct(90))} | {_ms(r.pct(99))} "
+            f"| {_ms(r.latencies_ms.max())} | {r.rate / service.rate:.2f} | {cpu} |"
+        )
+    return "\n".join(lines)
+
+
+def verdict(run: HttpRun, service: InProcess) -> str:
+    """Whether a run meets the issue's targets, and by how much."""
+    ratio = run.rate / service.rate
+    checks = [
+        f"p50 {_ms(run.pct(50))} {'≤' if run.pct(50) <= TARGETS['p50'] else '>'} 10 ms",
+        f"p99 {_ms(run.pct(99))} {'≤' if run.pct(99) <= TARGETS['p99'] else '>'} 50 ms",
+        f"throughput ratio {ratio:.2f} {'≥' if ratio >= TARGETS['ratio'] else '<'} 0.5",
+    ]
+    met = run.pct(50) <= 10 and run.pct(99) <= 50 and ratio >= 0.5
+    return f"targets {'met' if met else 'MISSED'}: " + ", ".join(checks)
+
+
+def record(
+    engine_pass: InProcess, service: InProcess, runs: Sequence[HttpRun], command: str, context: str
+) -> None:
+    """Append the engine, service and HTTP rows to bench/RESULTS.md."""
+    rows = [
+        ("permit check engine only (in-process)", engine_pass.p50_ms, service.p50_ms,
+         f"{engine_pass.rate:,.0f} checks/s, `check_application` on prefetched geometries; "
+         "baseline = in-process service p50"),
+        ("permit check service (in-process)", service.p50_ms, engine_pass.p50_ms,
+         f"{service.rate:,.0f} checks/s, `check_permit` + commit per check, 1 process; "
+         "baseline = engine-only p50"),
+    ]  # fmt: skip
+    for r in runs:
+        statuses = ", ".join(f"{k}: {v:,}" for k, v in sorted(r.statuses.items()))
+        cpu = ", ".join(f"{k} {v:.2f}" for k, v in r.cpu_ms.items())
+        rows.append((
+            f"permit check HTTP {r.workers} workers{_server_label(r.server)}", r.pct(50),
+            service.p50_ms,
+            f"{verdict(r, service)}; {r.rate:,.0f} req/s vs in-process service "
+            f"{service.rate:,.0f} checks/s; p90 {_ms(r.pct(90))}, max {_ms(r.latencies_ms.max())}; "
+            f"statuses {statuses}; CPU ms/request {cpu}; "
+            f"server {r.server}; baseline = in-process service p50",
+        ))  # fmt: skip
+    today, machine = dt.date.today().isoformat(), describe_machine()
+    with RESULTS.open("a") as results:
+        for name, median, baseline, notes in rows:
+            results.write(
+                f"| {today} | {machine} | {name} | `{command}` | {_ms(median)} | {_ms(baseline)} "
+                f"| {median / baseline:.2f} | {notes}; {context} |\n"
+            )
+
+
+def _server_label(server: str) -> str:
+    return "" if server == "default" else f" ({server})"
+
+
+def _ms(value: float) -> str:
+    return f"{value:.3g} ms" if value < 100 else f"{value:.0f} ms"
+
+
+# --- main ----------------------------------------------------------------------------------------
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    """Parse the command line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--parcels", type=int, default=100_000, help="parcels in the city")
+    parser.add_argument("--sample", type=int, default=2_000, help="parcels checked in-process")
+    parser.add_argument("--rounds", type=int, default=3, help="in-process passes (median kept)")
+    parser.add_argument("--seconds", type=float, default=30, help="length of each HTTP run")
+    parser.add_argument("--warmup", type=float, default=3, help="HTTP warm-up seconds")
+    parser.add_argument("--workers", default="2,3,4", help="uvicorn worker counts to try")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent connections")
+    parser.add_argument("--extra", type=Path, help="folder with uvloop+httptools: also try them")
+    parser.add_argument("--non-durable", action="store_true", help="fsync off in the cluster")
+    parser.add_argument("--profile", action="store_true", help="cProfile + EXPLAIN ANALYZE")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--record", action="store_true", help="append rows to bench/RESULTS.md")
+    args = parser.parse_args(argv)
+    args.worker_counts = [int(w) for w in args.workers.split(",")]
+    if min(args.parcels, args.sample, args.rounds, args.clients, *args.worker_counts) < 1:
+        parser.error("--parcels, --sample, --rounds, --clients and --workers must be >= 1")
+    if args.seconds <= 0 or args.warmup < 0:
+        parser.error("--seconds must be > 0 and --warmup >= 0")
+    return args
+
+
+def _stop_on_sigterm(signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)  # unwinds through the cleanup in `finally`
+
+
+def benchmark(
+    args: argparse.Namespace, folder: Path
+) -> tuple[InProcess, InProcess, list[HttpRun], str]:
+    """Set up the cluster and data, run every part; return the results and their context."""
+    with throwaway_cluster(folder / "pg", durable=not args.non_durable) as (cluster, admin):
+        start = time.perf_counter()
+        url, numbers, summary = load_everything(admin, args.parcels)
+        print(f"{summary}; loaded in {time.perf_counter() - start:.0f} s")
+        sample = random.Random(args.seed).sample(numbers, min(args.sample, len(numbers)))
+        engine_pass, service = in_process(url, sample, args.rounds)
+        print(f"in-process: engine {engine_pass.rate:,.0f}/s, service {service.rate:,.0f}/s")
+        if args.profile:
+            profile_service(url, sample)
+        servers = ["default"] + ([f"uvloop+httptools={args.extra}"] if args.extra else [])
+        runs = [
+            http_run(url, folder, cluster, numbers, w, s, args)
+            for s in servers
+            for w in args.worker_counts
+        ]
+    return engine_pass, service, runs, summary
+
+
+def main(argv: Sequence[str]) -> int:
+    """Run the benchmark; print the table; record it on request; always clean up."""
+    args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    load_before = os.getloadavg()[0]
+    folder = Path(tempfile.mkdtemp(prefix="mukhattat-checks-"))
+    folder.chmod(0o755)
+    try:
+        engine_pass, service, runs, summary = benchmark(args, folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    durability = "fsync off" if args.non_durable else "durable cluster (fsync on)"
+    context = (
+        f"{summary}; {durability}; {args.clients} keep-alive clients (asyncio, same machine), "
+        f"{args.seconds:.0f} s per run after {args.warmup:.0f} s warm-up; "
+        f"load avg {load_before:.1f} before"
+    )
+    print(f"\n{context}\n\n{table(engine_pass, service, runs)}\n")
+    for run in runs:
+        print(f"- {run.workers} workers ({run.server}): {verdict(run, service)}")
+        print(f"  verdicts {dict(run.verdicts)}, statuses {dict(run.statuses)}")
+    if args.record:
+        command = shlex.join([".venv/bin/python", "bench/checks.py", *argv])
+        record(engine_pass, service, runs, command, context)
+        print(f"\nrecorded {2 + len(runs)} rows in {RESULTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
