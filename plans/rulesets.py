@@ -1,7 +1,10 @@
 """Load rule-set files into storage; several versions of a rule set coexist."""
 
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -9,7 +12,7 @@ from plans.errors import ConflictError
 from plans.rules.loading import load_rule_set
 from plans.rules.schema import RuleSet
 from plans.storage.municipalities import ensure_municipality
-from plans.storage.rule_sets import add_rule_set, find_rule_set_row
+from plans.storage.rule_sets import add_rule_set, find_rule_set_row, rule_sets_in_force
 
 
 @dataclass(frozen=True)
@@ -53,3 +56,21 @@ def store_rule_set(
         zones=tuple(rule_set.zones),
         added=existing is None,
     )
+
+
+def zone_rules_in_force(
+    session: Session, municipality: str, zone_codes: Iterable[str], *, on: dt.date
+) -> dict[str, dict[str, Any]]:
+    """Return the rules in force on `on` of each of `zone_codes` that a rule set covers.
+
+    The newest rule set in force that covers a code gives its rules (as in the permit check);
+    codes no rule set covers are absent.
+    """
+    wanted = set(zone_codes)
+    found: dict[str, dict[str, Any]] = {}
+    for _rule_set_id, rule_set in rule_sets_in_force(session, municipality, on):
+        for code in sorted(wanted - set(found)):
+            if code in rule_set.zones:
+                rules = rule_set.zones[code].model_dump(mode="json", exclude_none=True)
+                found[code] = rules | {"rule_set": rule_set.rule_set, "version": rule_set.version}
+    return found

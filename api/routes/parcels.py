@@ -1,5 +1,6 @@
 """Parcels and the zoning that covers them."""
 
+import datetime as dt
 from dataclasses import asdict
 from typing import Annotated, Any
 
@@ -7,6 +8,7 @@ from fastapi import APIRouter, Depends, Path
 
 from api.deps import MAX_ID, SessionDep
 from api.routes.tiles import VersionParams
+from plans.rulesets import zone_rules_in_force
 from plans.storage.parcels import parcel_zoning
 from plans.storage.plan_versions import select_version_ids
 from plans.symbology import style_for
@@ -20,12 +22,17 @@ def read_parcel_zoning(
     session: SessionDep,
     params: Annotated[VersionParams, Depends()],
 ) -> dict[str, Any]:
-    """Return the parcel's number and area and each zone's share of it, with zone names."""
+    """Return the parcel's number and area, each zone's share of it, names and rules in force."""
     version_ids = select_version_ids(session, plan_version_id=params.version, on=params.date)
     zoning = parcel_zoning(session, parcel_id, version_ids=version_ids)
     body = asdict(zoning)
+    codes = [zone["zone_code"] for zone in body["zones"]]
+    rules = zone_rules_in_force(
+        session, zoning.municipality, codes, on=params.date or dt.date.today()
+    )
     for zone in body["zones"]:
         style = style_for(zone["zone_code"])
         zone["name"] = {"ar": style.name_ar, "en": style.name_en}
         zone["color"] = style.fill
+        zone["rules"] = rules.get(zone["zone_code"])
     return body

@@ -90,3 +90,13 @@ def test_unknown_collection_or_feature_answers_404(client, path):
     response = client.get(path)
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+def test_parcel_zoning_with_rules_in_force(client, sample):
+    parcel = client.get("/collections/parcels/items", params={"limit": 1}).json()["features"][0]
+    zoning = client.get(f"/parcels/{parcel['id']}/zoning").json()
+    [zone] = zoning["zones"]
+    assert (zone["zone_code"], zone["share"]) == ("RES_A", 1.0)
+    assert zone["rules"]["max_coverage"] == 0.75
+    assert zone["rules"]["rule_set"] == "jed-demo-villas"
+    assert client.get("/parcels/999999/zoning").status_code == 404

@@ -30,6 +30,15 @@ const STRINGS = {
   },
 };
 
+const RULE_NAMES = {
+  max_coverage: { ar: "نسبة التغطية القصوى", en: "Max coverage", percent: true },
+  max_far: { ar: "معامل البناء الأقصى", en: "Max floor-area ratio" },
+  max_floors: { ar: "أقصى عدد للطوابق", en: "Max floors" },
+  max_height_m: { ar: "أقصى ارتفاع (م)", en: "Max height (m)" },
+  min_plot_area_m2: { ar: "أدنى مساحة للقطعة (م²)", en: "Min plot area (m²)" },
+  min_frontage_m: { ar: "أدنى واجهة (م)", en: "Min frontage (m)" },
+};
+
 const state = { lang: "ar", legend: [], parcel: null, check: null, footprint: null, drawing: null, versions: [], version: "" };
 
 function t(key) { return STRINGS[state.lang][key]; }
@@ -118,6 +127,23 @@ function renderLegend() {
   }));
 }
 
+function ruleList(rules) {
+  if (!rules) return null;
+  const list = document.createElement("ul");
+  list.className = "zone-rules";
+  Object.entries(RULE_NAMES).forEach(([key, name]) => {
+    if (rules[key] === undefined) return;
+    const value = name.percent ? `${formatNumber(rules[key] * 100)}٪` : formatNumber(rules[key]);
+    list.append(Object.assign(document.createElement("li"), { textContent: `${name[state.lang]}: ${value}` }));
+  });
+  const uses = (rules.uses && rules.uses.permitted) || [];
+  if (uses.length) {
+    const label = state.lang === "ar" ? "الاستعمالات المسموحة" : "Permitted uses";
+    list.append(Object.assign(document.createElement("li"), { textContent: `${label}: ${uses.map((u) => t(u) || u).join(state.lang === "ar" ? "، " : ", ")}` }));
+  }
+  return list;
+}
+
 function renderParcel() {
   const section = document.getElementById("parcel");
   const parcel = state.parcel;
@@ -128,8 +154,9 @@ function renderParcel() {
   const zones = parcel.zones.map((zone) => {
     const item = document.createElement("li");
     item.append(swatch(zone.color), `${zone.zone_code} — ${zone.name[state.lang]} (${formatNumber(zone.share * 100)}٪)`);
-    return item;
-  });
+    const rules = ruleList(zone.rules);
+    return rules ? [item, rules] : [item];
+  }).flat();
   if (!zones.length) zones.push(Object.assign(document.createElement("li"), { textContent: t("none") }));
   document.getElementById("parcel-zones").replaceChildren(...zones);
 }
