@@ -14,7 +14,7 @@ from plans.access import Principal, require
 from plans.imports.parcels import ParcelImportRequest, import_parcels
 from plans.imports.zones import ZoneImportRequest, import_zones
 from plans.publishing import publish_version
-from plans.storage.plan_versions import list_versions
+from plans.storage.plan_versions import list_versions, version_report
 
 router = APIRouter(tags=["plans"])
 
@@ -32,6 +32,14 @@ class PublishBody(BaseModel):
 def read_plans(session: SessionDep, municipality: str | None = None) -> list[dict[str, Any]]:
     """List every plan version with its status and dates."""
     return [asdict(v) for v in list_versions(session, municipality)]
+
+
+@router.get("/plans/versions/{plan_version_id}", summary="A plan version and its quality report")
+def read_version(
+    plan_version_id: Annotated[int, Path(ge=1, le=MAX_ID)], session: SessionDep
+) -> dict[str, Any]:
+    """Return a version with its quality report and georeference, for the planner's review."""
+    return version_report(session, plan_version_id)
 
 
 @router.post("/plans/{number}/versions", status_code=201, summary="Import zones as a draft version")

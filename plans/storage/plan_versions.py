@@ -163,3 +163,30 @@ def scan_cog_name(session: Session, plan_version_id: int) -> str:
     if not isinstance(cog, str):
         raise NotFoundError(f"plan version {plan_version_id} has no scan")
     return cog
+
+
+def version_report(session: Session, plan_version_id: int) -> dict[str, Any]:
+    """Return a version's summary with its quality report and georeference (planner review)."""
+    row = session.execute(
+        select(PlanVersion, Plan.number, Municipality.code)
+        .join(Plan, PlanVersion.plan_id == Plan.id)
+        .join(Municipality, Plan.municipality_id == Municipality.id)
+        .where(PlanVersion.id == plan_version_id)
+    ).one_or_none()
+    if row is None:
+        raise NotFoundError(f"no plan version with id {plan_version_id}")
+    version, number, municipality = row
+    return {
+        "plan_version_id": version.id,
+        "municipality": municipality,
+        "plan_number": number,
+        "version": version.version,
+        "status": version.status.value,
+        "source_kind": version.source_kind.value,
+        "source_name": version.source_name,
+        "effective_from": version.effective_from.isoformat(),
+        "created_by": version.created_by,
+        "published_by": version.published_by,
+        "quality_report": version.quality_report,
+        "georeference": version.georeference,
+    }

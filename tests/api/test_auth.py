@@ -120,3 +120,15 @@ def test_writes_record_who(client, keys, zones_file, session):
     _upload(client, zones_file, keys("planner", "JED-DEMO"))
     version = session.query(PlanVersion).one()
     assert version.created_by.startswith("key:") and version.created_by.endswith(":planner")
+
+
+def test_version_report_for_review(client, keys, zones_file):
+    imported = _upload(client, zones_file, keys("planner", "JED-DEMO")).json()
+    report = client.get(f"/plans/versions/{imported['plan_version_id']}").json()
+    assert (report["status"], report["source_kind"], report["plan_number"]) == (
+        "draft",
+        "vector",
+        "P-9",
+    )
+    assert report["quality_report"]["features"] == 3
+    assert client.get("/plans/versions/999999").status_code == 404

@@ -113,6 +113,9 @@ def test_review_a_scanned_draft_over_its_scan(browser, live_server):
     draft = page.locator("#version option", has_text="JED-102")
     page.select_option("#version", value=draft.get_attribute("value"))
     expect(page.locator("#scan-control")).to_be_visible()
+    expect(page.locator("#report")).to_be_visible()
+    expect(page.locator("#report-items")).to_contain_text("affine")
+    expect(page.locator("#report-items")).to_contain_text("سليمة بلا فجوات")
     page.wait_for_function("mukhattat.map.getLayer('scan') !== undefined && mukhattat.map.loaded()")
     page.wait_for_function(
         "mukhattat.map.queryRenderedFeatures({layers: ['zones-fill']}).length > 0"

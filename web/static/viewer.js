@@ -14,6 +14,9 @@ const STRINGS = {
     print: "اطبع بيان المخطط (PDF)", extract: "بيان المخطط",
     plan: "المخطط", inforce: "المخططات النافذة", scan: "شفافية المخطط الممسوح",
     draft: "مسودة", in_force: "نافذ", superseded: "ملغى",
+    report: "تقرير الجودة", source: "المصدر", method: "طريقة الإسناد", rms: "خطأ نقاط الضبط (م)",
+    lowconf: "بكسلات منخفضة الثقة", coverage: "التغطية", valid: "سليمة بلا فجوات", invalid: "فيها فجوات أو تداخل",
+    review: "مناطق للمراجعة", warnings: "تنبيهات", features: "المعالم", repaired: "هندسات مصححة",
   },
   en: {
     title: "Mukhattat", layers: "Layers", zones: "Zones", parcels: "Parcels",
@@ -27,6 +30,9 @@ const STRINGS = {
     print: "Print the plan extract (PDF)", extract: "Plan extract",
     plan: "Plan", inforce: "Plans in force", scan: "Scan opacity",
     draft: "draft", in_force: "in force", superseded: "superseded",
+    report: "Quality report", source: "Source", method: "Georeferencing", rms: "GCP error (m)",
+    lowconf: "Low-confidence pixels", coverage: "Coverage", valid: "valid, no gaps", invalid: "gaps or overlaps",
+    review: "Zones to review", warnings: "Warnings", features: "Features", repaired: "Repaired geometries",
   },
 };
 
@@ -39,7 +45,7 @@ const RULE_NAMES = {
   min_frontage_m: { ar: "أدنى واجهة (م)", en: "Min frontage (m)" },
 };
 
-const state = { lang: "ar", legend: [], parcel: null, check: null, footprint: null, drawing: null, versions: [], version: "" };
+const state = { lang: "ar", legend: [], parcel: null, check: null, footprint: null, drawing: null, versions: [], version: "", report: null };
 
 function t(key) { return STRINGS[state.lang][key]; }
 
@@ -57,6 +63,7 @@ function applyLanguage() {
   renderParcel();
   renderCheck();
   renderVersions();
+  renderReport();
 }
 
 function versionQuery() { return state.version ? `?version=${state.version}` : ""; }
@@ -87,6 +94,29 @@ function colourZones(map) {
   map.setPaintProperty("zones-line", "line-color", line);
 }
 
+function reportRows(report) {
+  const quality = report.quality_report || {};
+  const rows = [[t("source"), `${report.source_kind}: ${report.source_name || ""}`]];
+  if (quality.georef) rows.push([t("method"), quality.georef.method], [t("rms"), formatNumber(quality.georef.rms_m)]);
+  if (quality.pixels) rows.push([t("lowconf"), `${formatNumber(quality.pixels.low_confidence * 100)}٪`]);
+  if (quality.coverage) rows.push([t("coverage"), quality.coverage.valid ? t("valid") : t("invalid")]);
+  if (quality.review) rows.push([t("review"), formatNumber(quality.review.length)]);
+  if (quality.warnings && quality.warnings.length) rows.push([t("warnings"), quality.warnings.join("; ")]);
+  if (quality.features !== undefined) rows.push([t("features"), formatNumber(quality.features)]);
+  if (quality.repaired_features) rows.push([t("repaired"), formatNumber(quality.repaired_features.length)]);
+  return rows;
+}
+
+function renderReport() {
+  const section = document.getElementById("report");
+  section.hidden = !state.report;
+  if (!state.report) return;
+  document.getElementById("report-items").replaceChildren(...reportRows(state.report).flatMap(([term, value]) => [
+    Object.assign(document.createElement("dt"), { textContent: term }),
+    Object.assign(document.createElement("dd"), { textContent: value }),
+  ]));
+}
+
 function showScan(map, version) {
   if (map.getLayer("scan")) map.removeLayer("scan");
   if (map.getSource("scan")) map.removeSource("scan");
@@ -103,6 +133,8 @@ async function chooseVersion(map, value) {
   const version = state.versions.find((v) => String(v.plan_version_id) === value);
   map.getSource("zones").setUrl(`/tiles/zones.json${versionQuery()}`);
   showScan(map, version);
+  state.report = value ? await getJSON(`/plans/versions/${value}`) : null;
+  renderReport();
   state.legend = await getJSON(`/legend.json${versionQuery()}`);
   renderLegend();
   colourZones(map);
