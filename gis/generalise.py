@@ -43,16 +43,25 @@ def generalise_coverage(
     """
     by_code: defaultdict[str, list[BaseGeometry]] = defaultdict(list)
     for code, geom in zip(codes, geoms, strict=True):
-        by_code[code].append(geom)
+        by_code[code].append(polygonal_part(geom))
     names = sorted(by_code)
-    dissolved = [shapely.union_all(by_code[name]) for name in names]
-    if shapely.coverage_is_valid(dissolved):
-        simplified = list(shapely.coverage_simplify(dissolved, tolerance))
-    else:
-        simplified = [shapely.simplify(g, tolerance, preserve_topology=True) for g in dissolved]
+    dissolved = [polygonal_part(shapely.union_all(by_code[name])) for name in names]
+    simplified = _simplify(dissolved, tolerance)
     result = []
     for name, geom in zip(names, simplified, strict=True):
+        if geom is None or geom.is_empty:
+            continue
         polygons = polygonal_part(shapely.make_valid(geom))
         if not polygons.is_empty:
             result.append((name, polygons))
     return result
+
+
+def _simplify(shapes: list[MultiPolygon], tolerance: float) -> list[BaseGeometry]:
+    """Simplify as a coverage where GEOS can, else shape by shape (never fail on odd input)."""
+    try:
+        if shapely.coverage_is_valid(shapes):
+            return list(shapely.coverage_simplify(shapes, tolerance))
+    except (shapely.errors.GEOSException, TypeError):
+        pass
+    return [shapely.simplify(g, tolerance, preserve_topology=True) for g in shapes]
