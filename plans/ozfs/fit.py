@@ -88,9 +88,12 @@ def _fit_part(part: Polygon, width: float, depth: float, tolerance: float) -> Pl
     origin = part.centroid
     convex = _is_convex(part)
     for angle in candidate_angles(part):
-        turned = affinity.rotate(part, -angle, origin=origin, use_radians=True)
+        turned = _rotated(part, -angle, (origin.x, origin.y))
+        minx, miny, maxx, maxy = turned.bounds
         for w, d in ((width, depth), (depth, width)):
             inner_w, inner_d = max(w - 2 * tolerance, 0.0), max(d - 2 * tolerance, 0.0)
+            if maxx - minx < inner_w or maxy - miny < inner_d:
+                continue  # cannot fit in the bounding box, let alone the area
             corner = _feasible_corner(turned, inner_w, inner_d, convex=convex)
             if corner is None:
                 continue
@@ -138,8 +141,7 @@ def _feasible_corner(
     that point does not do.
     """
     corners = np.array([[0.0, 0.0], [width, 0.0], [width, depth], [0.0, depth]])
-    shifted = [_shifted(part, corner) for corner in corners]
-    feasible = shapely.intersection_all(shifted)
+    feasible = shapely.intersection_all(_shifted_copies(part, corners))
     if feasible.is_empty:
         return None
     point = feasible.representative_point()
@@ -152,9 +154,23 @@ def _feasible_corner(
     return (point.x, point.y)
 
 
-def _shifted(part: Polygon, corner: NDArray[np.float64]) -> Polygon:
-    moved: Polygon = shapely.transform(part, lambda xy: xy - corner)
-    return moved
+def _rotated(part: Polygon, angle: float, origin: tuple[float, float]) -> Polygon:
+    """Return `part` turned by `angle` radians about `origin` (numpy; holes via shapely)."""
+    if part.interiors:
+        return affinity.rotate(part, angle, origin=origin, use_radians=True)
+    cos, sin = math.cos(angle), math.sin(angle)
+    xy = np.asarray(part.exterior.coords) - origin
+    turned = np.column_stack([xy[:, 0] * cos - xy[:, 1] * sin, xy[:, 0] * sin + xy[:, 1] * cos])
+    return Polygon(turned + origin)
+
+
+def _shifted_copies(part: Polygon, corners: NDArray[np.float64]) -> NDArray[np.object_]:
+    """Return `part` moved by minus each corner, built in one vectorised call."""
+    if part.interiors:
+        return np.array([affinity.translate(part, -c[0], -c[1]) for c in corners])
+    ring = np.asarray(part.exterior.coords)
+    copies = shapely.polygons(ring[None, :, :] - corners[:, None, :])
+    return np.asarray(copies, dtype=object)
 
 
 def _swept_edges(part: Polygon, corners: NDArray[np.float64]) -> BaseGeometry:
