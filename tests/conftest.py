@@ -4,7 +4,7 @@ import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -94,6 +94,22 @@ def empty_url(server_url: str) -> Iterator[str]:
     create_database(server_url, name)
     yield database_url(server_url, name)
     drop_database(server_url, name)
+
+
+@pytest.fixture
+def session_in(empty_url: str) -> Iterator[Callable[[int], Session]]:
+    """Open sessions on a database migrated with the storage SRID a test asks for."""
+    engines: list[Engine] = []
+
+    def open_session(srid: int) -> Session:
+        engine = make_engine(empty_url, pool_size=1)
+        upgrade(engine, srid=srid)
+        engines.append(engine)
+        return Session(engine)
+
+    yield open_session
+    for engine in engines:
+        engine.dispose()
 
 
 @pytest.fixture

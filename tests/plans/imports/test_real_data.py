@@ -6,32 +6,13 @@ import geopandas as gpd
 import pytest
 from pyproj import CRS
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from gis.errors import CRSMismatchError
 from plans.imports.parcels import ParcelImportRequest, import_parcels
 from plans.imports.zones import ZoneImportRequest, import_zones
-from plans.storage.database import make_engine
-from plans.storage.migrate import upgrade
 from plans.storage.models import Parcel, Zone
 
 SQ_M_PER_ACRE = 4046.8564224
-
-
-@pytest.fixture
-def session_in(empty_url):
-    """Open a session on a database migrated with the storage SRID the test asks for."""
-    engines = []
-
-    def open_session(srid: int) -> Session:
-        engine = make_engine(empty_url, pool_size=1)
-        upgrade(engine, srid=srid)
-        engines.append(engine)
-        return Session(engine)
-
-    yield open_session
-    for engine in engines:
-        engine.dispose()
 
 
 def test_west_hartford_districts_keep_their_acreage(shared_data, session_in):

@@ -5,15 +5,12 @@ import json
 
 import pytest
 from pyproj import CRS
-from sqlalchemy.orm import Session
 
 from gis.errors import CRSMismatchError
 from plans.ozfs.buildings import read_building
 from plans.ozfs.check_all import check_all, load_town, result_rows, write_rows
 from plans.ozfs.importing import import_ozfs
 from plans.ozfs.stored import export_stored, load_stored_town
-from plans.storage.database import make_engine
-from plans.storage.migrate import upgrade
 
 UTM14 = CRS.from_epsg(32614)
 COMPARED = {
@@ -43,21 +40,6 @@ def town(town_dir):
         town_dir / "parcel_edges.ozfs.geojson",
         crs=UTM14,
     )
-
-
-@pytest.fixture
-def session_in(empty_url):
-    engines = []
-
-    def open_session(srid: int) -> Session:
-        engine = make_engine(empty_url, pool_size=1)
-        upgrade(engine, srid=srid)
-        engines.append(engine)
-        return Session(engine)
-
-    yield open_session
-    for engine in engines:
-        engine.dispose()
 
 
 @pytest.mark.parametrize("name", ["2_fam", "4_fam_tall", "4_fam_wide", "12_fam"])
