@@ -36,6 +36,7 @@ from typing import Any
 import morecantile
 import numpy as np
 import shapely
+from machine import describe_machine
 from pyproj import Transformer
 from sqlalchemy import Engine, event, func, literal_column, select, text
 from sqlalchemy.orm import Session
@@ -340,18 +341,6 @@ def record(timings: Sequence[Timing], *, command: str, context: str) -> None:
         )
     with RESULTS.open("a") as results:
         results.writelines(rows)
-
-
-def describe_machine() -> str:
-    """Return e.g. '2 cores, 24 GB, AMD EPYC' (usable cores, memory, CPU model)."""
-    info = {
-        line.split(":")[0].strip(): line.split(":", 1)[1].strip()
-        for path in ("/proc/cpuinfo", "/proc/meminfo")
-        for line in Path(path).read_text().splitlines()
-        if ":" in line
-    }
-    memory_gb = round(int(info.get("MemTotal", "0 kB").split()[0]) / 1024**2)
-    return f"{len(os.sched_getaffinity(0))} cores, {memory_gb} GB, {info.get('model name', '?')}"
 
 
 def _name(tile: morecantile.Tile) -> str:

@@ -20,7 +20,6 @@ import argparse
 import datetime as dt
 import math
 import multiprocessing as mp
-import os
 import resource
 import shlex
 import statistics
@@ -37,6 +36,7 @@ import rasterio
 import rasterio.errors
 import shapely
 from affine import Affine
+from machine import describe_machine
 from rasterio.features import shapes, sieve
 from shapely.geometry import shape
 
@@ -104,19 +104,6 @@ def run_once(name: str, path: str, gcps: Any, legend: Any) -> tuple[float, float
     result: tuple[float, float, list[Any]] = queue.get()
     process.join()
     return result
-
-
-def describe_machine() -> str:
-    """Return e.g. '2 cores, 24 GB, AMD EPYC' (usable cores, memory, CPU model)."""
-    info = {
-        line.split(":")[0].strip(): line.split(":", 1)[1].strip()
-        for path in ("/proc/cpuinfo", "/proc/meminfo")
-        for line in Path(path).read_text().splitlines()
-        if ":" in line
-    }
-    memory_gb = round(int(info.get("MemTotal", "0 kB").split()[0]) / 1024**2)
-    model = " ".join(info.get("model name", "?").split()[:2])
-    return f"{len(os.sched_getaffinity(0))} cores, {memory_gb} GB, {model}"
 
 
 def summarise(zones: list[Any], truth: Any) -> dict[str, float]:
