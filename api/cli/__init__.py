@@ -6,7 +6,19 @@ from collections.abc import Sequence
 import typer
 from pydantic import ValidationError
 
-from api.cli import check, db, extracts, imports, keys, ozfs, plans, rules, scans, serving
+from api.cli import (
+    check,
+    db,
+    extracts,
+    imports,
+    keys,
+    ozfs,
+    plans,
+    rules,
+    scans,
+    serving,
+    worker,
+)
 from gis.errors import GisError
 from plans.errors import PlanError
 
@@ -27,6 +39,7 @@ app.command("vectorise")(scans.vectorise)
 imports.app.command("scan")(scans.import_scan_command)
 imports.app.command("ozfs")(ozfs.import_ozfs)
 app.command("check-all")(ozfs.check_all)
+app.command("worker")(worker.worker)
 app.command("serve")(serving.serve)
 app.command("demo")(serving.demo)
 

@@ -5,7 +5,7 @@ from contextlib import ExitStack
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Path, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Response, UploadFile
 
 from api.auth import permission
 from api.deps import MAX_ID, SessionDep, SettingsDep
@@ -14,6 +14,7 @@ from gis.types import SHEET_STYLES, TRANSFORM_METHODS
 from plans.access import Principal, require
 from plans.errors import NotFoundError
 from plans.imports.scans import ScanImportRequest, ScanSource, import_scan
+from plans.jobs import enqueue_scan_import, job_report
 from plans.storage.plan_versions import scan_cog_name
 from tiles.mvt import MAX_ZOOM
 from tiles.raster import ScanTileMissingError, scan_tile
@@ -49,7 +50,12 @@ def read_scan_tile(
     return Response(body, media_type=PNG, headers={"Cache-Control": "public, max-age=3600"})
 
 
-@router.post("/plans/{number}/scans", status_code=201, summary="Import a scanned sheet")
+@router.post(
+    "/plans/{number}/scans",
+    status_code=201,
+    summary="Import a scanned sheet",
+    responses={202: {"description": "Queued as a job (wait=false): its id and status URL"}},
+)
 def post_scan(
     number: str,
     scan: Annotated[UploadFile, File(description="TIFF, PNG or JPEG scan")],
@@ -64,10 +70,13 @@ def post_scan(
     gcps_crs: Annotated[str | None, Form(max_length=64)] = None,
     effective_from: Annotated[dt.date | None, Form()] = None,
     municipality: Annotated[str | None, Form(max_length=32)] = None,
+    wait: Annotated[bool, Query(description="false: queue a job and answer 202")] = True,
+    response: Response = None,  # type: ignore[assignment]  # injected by FastAPI
 ) -> dict[str, Any]:
     """Digitise the scan and store a draft version with its scan layer (planner).
 
-    Runs in the request for now; large sheets will move to the job queue.
+    With ``wait=false`` the scan is queued for a worker: 202 with the job's id; follow it at
+    ``GET /jobs/{id}``.
     """
     code = municipality or settings.municipality
     require(principal, "import", code)
@@ -88,6 +97,10 @@ def post_scan(
             effective_from=effective_from,
             created_by=principal.actor,
         )
+        if not wait:
+            job_id = enqueue_scan_import(session, request, data_dir=settings.data_dir)
+            response.status_code = 202
+            return {"job_id": job_id, "status": "queued", "status_url": f"/jobs/{job_id}"}
         stored = import_scan(
             session,
             request,
@@ -97,3 +110,17 @@ def post_scan(
     body = asdict(stored)
     body["cog"] = stored.cog.name
     return body
+
+
+@router.get("/jobs/{job_id}", summary="Status of a queued import")
+def get_job(
+    job_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(permission("import"))],
+) -> dict[str, Any]:
+    """Return a job's status (queued, running, succeeded, failed), error and draft (planner)."""
+    report = job_report(session, job_id)
+    if report is None:
+        raise NotFoundError(f"no job {job_id}")
+    require(principal, "import", report.municipality)
+    return asdict(report)

@@ -255,3 +255,26 @@ class ApiKey(Base):
     )
     created_by: Mapped[str | None] = mapped_column(Text)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ImportJob(Base):
+    """A queued import (a scan to vectorise): its inputs, status, attempts and outcome."""
+
+    __tablename__ = "import_job"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), server_default="queued")
+    municipality: Mapped[str] = mapped_column(String(32))
+    plan_number: Mapped[str] = mapped_column(String(64))
+    inputs: Mapped[dict[str, Any]]
+    attempts: Mapped[int] = mapped_column(server_default="0")
+    error: Mapped[str | None] = mapped_column(Text)
+    plan_version_id: Mapped[int | None] = mapped_column(ForeignKey("plan_version.id"))
+    queue_job_id: Mapped[int | None] = mapped_column()  # bigint in the database
+    created_by: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
