@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException
 
 from api.context import request_id
@@ -78,6 +78,7 @@ STATUS_BY_ERROR: dict[type[Exception], int] = {
     GisError: 422,
     StorageUnavailableError: 503,
     OperationalError: 503,
+    DataError: 422,
     StorageCRSMismatchError: 500,
     PlanError: 400,
 }
@@ -111,6 +112,11 @@ def register_error_handlers(app: FastAPI) -> None:
 
 def _handler(status: int) -> Callable[[Request, Exception], Awaitable[JSONResponse]]:
     async def handle(request: Request, exc: Exception) -> JSONResponse:
+        if isinstance(exc, DataError):
+            # The database refused a value (a NUL byte in text, a number out of range); its
+            # message quotes SQL, so the client gets the gist only.
+            detail = "a value in the request is not valid for storage (out of range or bad text)"
+            return error_response(422, "invalid_value", detail)
         if status < 500:
             return error_response(status, error_code(type(exc)), str(exc))
         # Server faults are logged with their traceback; the client gets no SQL, path or host.

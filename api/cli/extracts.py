@@ -11,6 +11,7 @@ from api.runtime import transaction
 from api.settings import Settings, get_settings
 from plans.extracts import ExtractInputError, ExtractOptions, ExtractRequest, issue_extract
 from plans.extracts.options import (
+    parse_digits,
     parse_format,
     parse_lang,
     parse_orientation,
@@ -33,6 +34,10 @@ def extract(
     scale: Annotated[str, typer.Option(help="500, 1000, 2500, 5000 or auto")] = "1000",
     lang: Annotated[str, typer.Option(help="ar, en or ar+en")] = "ar+en",
     file_format: Annotated[str, typer.Option("--format", help="pdf or png")] = "pdf",
+    digits: Annotated[str, typer.Option(help="Digits in Arabic text: latin or arabic")] = "latin",
+    check: Annotated[
+        str | None, typer.Option("--check", help="Permit-check reference of this parcel to print")
+    ] = None,
     municipality: Annotated[
         str | None, typer.Option(help="Municipality code [default: MUKHATTAT_MUNICIPALITY]")
     ] = None,
@@ -54,6 +59,7 @@ def extract(
         scale=_parsed(parse_scale, scale, "--scale"),
         lang=_parsed(parse_lang, lang, "--lang"),
         format=_parsed(parse_format, file_format, "--format"),
+        digits=_parsed(parse_digits, digits, "--digits"),
     )
     request = ExtractRequest(
         municipality=municipality or settings.municipality,
@@ -62,6 +68,7 @@ def extract(
         options=options,
         on=date.date() if date else None,
         issued_by="cli",
+        check_reference=check,
     )
     with transaction(settings) as session:
         issued = issue_extract(

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import SessionDep, SettingsDep
 from plans.extracts import ExtractOptions, ExtractRequest, issue_extract, verify_file
-from plans.extracts.options import Lang, Orientation, OutputFormat, Paper, parse_scale
+from plans.extracts.options import Digits, Lang, Orientation, OutputFormat, Paper, parse_scale
 from plans.extracts.records import ExtractVerification
 from plans.storage.extracts import verify_extract
 
@@ -30,7 +30,16 @@ class ExtractBody(BaseModel):
     scale: Literal[500, 1000, 2500, 5000, "auto"] = 1000
     lang: Lang = "ar+en"
     format: OutputFormat = "pdf"
-    municipality: str | None = Field(default=None, description="default: the deployment's")
+    digits: Digits = Field(default="latin", description="digits of numbers in Arabic text")
+    check_reference: str | None = Field(
+        default=None,
+        max_length=40,
+        pattern="^[A-Za-z0-9_-]+$",
+        description="a permit check of this parcel to print",
+    )
+    municipality: str | None = Field(
+        default=None, max_length=64, pattern="^[^\\x00]+$", description="default: the deployment's"
+    )
     date: dt.date | None = Field(default=None, description="zoning in force on (default: today)")
 
 
@@ -58,6 +67,7 @@ def create_extract(
         scale=parse_scale(body.scale),
         lang=body.lang,
         format=body.format,
+        digits=body.digits,
     )
     extract_request = ExtractRequest(
         municipality=body.municipality or settings.municipality,
@@ -65,6 +75,7 @@ def create_extract(
         bbox=body.bbox,
         options=options,
         on=body.date,
+        check_reference=body.check_reference,
     )
     issued = issue_extract(
         session,

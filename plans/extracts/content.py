@@ -52,6 +52,10 @@ def content_document(
         "format": options.format,
         "extent": [round(value, 3) for value in layout.extent],
         "verify_url": content.verify_url,
+        "digits": options.digits,
+        "rules": dict(content.rules),
+        "check": [content.check.reference, content.check.verdict] if content.check else None,
+        "roads": [[road.name, road.width_m] for road in content.roads],
     }
 
 

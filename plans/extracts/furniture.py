@@ -118,7 +118,7 @@ def _row_height(box: Box, rows: int, unit: float) -> float:
     return min(4.6 * unit, box.h / max(rows, 1))
 
 
-def _heading(sheet: Sheet, box: Box, key: str, lang: Lang) -> float:
+def draw_heading(sheet: Sheet, box: Box, key: str, lang: Lang) -> float:
     """Write the cell heading(s) and return the height left below it."""
     y = box.y + box.h - 3.2 * sheet.layout.unit
     words = label(key, lang)
@@ -131,7 +131,7 @@ def _heading(sheet: Sheet, box: Box, key: str, lang: Lang) -> float:
 
 def draw_legend(sheet: Sheet, box: Box, styles: Sequence[ZoneStyle], *, lang: Lang) -> None:
     """List the zone styles shown on the map (swatch, code and name) and the subject parcel."""
-    top = _heading(sheet, box, "legend", lang)
+    top = draw_heading(sheet, box, "legend", lang)
     step = _row_height(Box(box.x, box.y, box.w, top), len(styles) + 1, sheet.layout.unit)
     size = min(7.0, step / sheet.layout.unit * 1.5)
     swatch_w, swatch_h = 6.0 * sheet.layout.unit, step * 0.65

@@ -17,6 +17,8 @@ from plans.extracts.records import Bounds
 MM_PER_INCH = 25.4
 POINTS_PER_MM = 72 / MM_PER_INCH
 _PAPER_MM: dict[Paper, tuple[float, float]] = {"a4": (210.0, 297.0), "a3": (297.0, 420.0)}
+RULES_BAND_MM = 25.0
+"""Height of the rules band on A4 (scaled with the page)."""
 _CONTEXT_FILL = 0.6  # with `auto`, a parcel may take at most this share of the frame each way
 
 
@@ -51,6 +53,11 @@ class PageLayout:
     extent: Bounds
 
     @property
+    def rules(self) -> Box:
+        """The band under the map frame that holds the rules applying to the parcel."""
+        return rules_band(self.map, self.unit)
+
+    @property
     def ground_per_mm(self) -> float:
         """Metres of ground per millimetre of paper."""
         return self.scale / 1000
@@ -68,6 +75,12 @@ def paper_size_mm(paper: Paper, orientation: Orientation) -> tuple[float, float]
     return (short, long) if orientation == "portrait" else (long, short)
 
 
+def rules_band(map_box: Box, unit: float) -> Box:
+    """Return the rules band: as wide as the map frame, just below it."""
+    height = RULES_BAND_MM * unit
+    return Box(map_box.x, map_box.y - 3.0 * unit - height, map_box.w, height)
+
+
 def frame_boxes(paper: Paper, orientation: Orientation) -> tuple[Box, Box, Box, Box, float]:
     """Return the title, map, panel and footer boxes and the size unit of a page."""
     width, height = paper_size_mm(paper, orientation)
@@ -81,12 +94,13 @@ def frame_boxes(paper: Paper, orientation: Orientation) -> tuple[Box, Box, Box, 
     if orientation == "portrait":
         panel_h = 72.0 * unit
         panel = Box(margin, body_y, width - 2 * margin, panel_h)
-        map_y = body_y + panel_h + gap
+        map_y = body_y + panel_h + gap + RULES_BAND_MM * unit + gap
         map_box = Box(margin, map_y, width - 2 * margin, math.floor(title.y - gap - map_y))
     else:
         panel_w = 80.0 * unit
         map_w = math.floor(width - 2 * margin - gap - panel_w)
-        map_box = Box(margin, body_y, map_w, math.floor(body_h))
+        band = RULES_BAND_MM * unit + gap
+        map_box = Box(margin, body_y + band, map_w, math.floor(body_h - band))
         panel = Box(width - margin - panel_w, body_y, panel_w, body_h)
     return title, map_box, panel, footer, unit
 

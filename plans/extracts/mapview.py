@@ -20,9 +20,10 @@ from matplotlib.path import Path
 from shapely.geometry.base import BaseGeometry
 
 from plans.extracts.layout import POINTS_PER_MM, PageLayout
-from plans.extracts.options import Lang
+from plans.extracts.options import Digits, Lang
 from plans.extracts.records import Bounds, ExtractContent
-from plans.extracts.text import font_for, label
+from plans.extracts.roadlabels import draw_road_labels
+from plans.extracts.text import font_for, label, to_digits
 from plans.symbology import PARCEL_OUTLINE, style_for
 
 SUBJECT_COLOUR = "#c62828"
@@ -58,7 +59,14 @@ def visible_zone_codes(content: ExtractContent, extent: Bounds) -> list[str]:
     )
 
 
-def draw_map(fig: Figure, content: ExtractContent, layout: PageLayout, *, lang: Lang) -> Axes:
+def draw_map(
+    fig: Figure,
+    content: ExtractContent,
+    layout: PageLayout,
+    *,
+    lang: Lang,
+    digits: Digits = "latin",
+) -> Axes:
     """Add the map frame to `fig` and return its axes (limits = the layout's extent)."""
     ax = fig.add_axes(layout.map.fraction(layout.width_mm, layout.height_mm))
     ax.set_xlim(layout.extent[0], layout.extent[2])
@@ -71,9 +79,10 @@ def draw_map(fig: Figure, content: ExtractContent, layout: PageLayout, *, lang: 
     frame = shapely.box(*layout.extent)
     _draw_zones(ax, content.features.zones, frame)
     _draw_parcels(ax, content, layout, frame)
+    draw_road_labels(ax, content.roads, layout, lang=lang, digits=digits, halo=_HALO)
     _draw_grid(ax, layout)
     _draw_north_arrow(ax, layout, lang)
-    _draw_scale_bar(ax, layout, lang)
+    _draw_scale_bar(ax, layout, lang, digits)
     return ax
 
 
@@ -228,7 +237,7 @@ def _scale_bar(layout: PageLayout) -> tuple[float, float, int]:
     return layout.extent[2] - 8 * mm - length, layout.extent[1] + 6 * mm, length
 
 
-def _draw_scale_bar(ax: Axes, layout: PageLayout, lang: Lang) -> None:
+def _draw_scale_bar(ax: Axes, layout: PageLayout, lang: Lang, digits: Digits) -> None:
     mm = layout.ground_per_mm
     x0, y0, length = _scale_bar(layout)
     ax.add_patch(Rectangle((x0 - 4 * mm, y0 - 4.5 * mm), length + 8 * mm, 14 * mm,
@@ -239,8 +248,9 @@ def _draw_scale_bar(ax: Axes, layout: PageLayout, lang: Lang) -> None:
                                facecolor=fill, edgecolor="black", zorder=9))  # fmt: skip
     unit = label("metres", lang)[0] if lang == "ar" else "m"
     for value in (0, length // 2, length):
-        text = f"{value} {unit}" if value == length else str(value)
+        text = to_digits(f"{value} {unit}" if value == length else str(value), digits)
         ax.text(x0 + value, y0 - 0.8 * mm, text, ha="center", va="top",
                 fontsize=5.5 * layout.unit, family=font_for(text), zorder=9)  # fmt: skip
-    ax.text(x0 + length / 2, y0 + 2.6 * mm, f"1:{layout.scale}", ha="center", va="bottom",
-            fontsize=7 * layout.unit, weight="bold", family=font_for("1"), zorder=9)  # fmt: skip
+    scale = to_digits(f"1:{layout.scale}", digits)
+    ax.text(x0 + length / 2, y0 + 2.6 * mm, scale, ha="center", va="bottom",
+            fontsize=7 * layout.unit, weight="bold", family=font_for(scale), zorder=9)  # fmt: skip

@@ -21,6 +21,10 @@ OutputFormat: TypeAlias = Literal["pdf", "png"]
 """File written: a vector PDF with embedded fonts, or a 300-dpi PNG."""
 FORMATS: tuple[OutputFormat, ...] = ("pdf", "png")
 
+Digits: TypeAlias = Literal["latin", "arabic"]
+"""Digits of numbers in Arabic text: Latin (0-9) or Arabic-Indic (U+0660-U+0669)."""
+DIGITS: tuple[Digits, ...] = ("latin", "arabic")
+
 ScaleChoice: TypeAlias = int | Literal["auto"]
 """A scale denominator from `STANDARD_SCALES`, or ``"auto"``."""
 STANDARD_SCALES: tuple[int, ...] = (500, 1000, 2500, 5000)
@@ -63,6 +67,11 @@ def parse_format(value: str) -> OutputFormat:
     return "png" if _choice(value, FORMATS, "format") == "png" else "pdf"
 
 
+def parse_digits(value: str) -> Digits:
+    """Return `value` as a digit style, or raise `ExtractInputError` listing the allowed ones."""
+    return "arabic" if _choice(value, DIGITS, "digits") == "arabic" else "latin"
+
+
 def parse_scale(value: int | str) -> ScaleChoice:
     """Return a standard scale denominator or ``"auto"``; ``"1:1000"`` and ``"1000"`` both work.
 
@@ -93,6 +102,7 @@ class ExtractOptions:
     scale: ScaleChoice = 1000
     lang: Lang = "ar+en"
     format: OutputFormat = "pdf"
+    digits: Digits = "latin"
 
     def __post_init__(self) -> None:
         parse_paper(self.paper)
@@ -100,6 +110,11 @@ class ExtractOptions:
         parse_scale(self.scale)
         parse_lang(self.lang)
         parse_format(self.format)
+        if parse_digits(self.digits) == "arabic" and self.lang == "en":
+            raise ExtractInputError(
+                "digits 'arabic' applies to Arabic text; use lang 'ar' or 'ar+en', "
+                "or digits 'latin'"
+            )
 
     @property
     def media_type(self) -> str:

@@ -2,6 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from shapely.geometry.base import BaseGeometry
 
@@ -27,6 +28,27 @@ class ExtractRequest:
     on: dt.date | None = None
     issued_at: dt.datetime | None = None
     issued_by: str | None = None
+    check_reference: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckSummary:
+    """A recorded permit check of the parcel, printed with its verdict and reference."""
+
+    reference: str
+    verdict: str
+    checked_on: dt.date
+
+
+@dataclass(frozen=True)
+class RoadLabel:
+    """A road label on the map: where (ground metres), its angle, measured width and name."""
+
+    x: float
+    y: float
+    angle_deg: float
+    width_m: float | None
+    name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +92,9 @@ class ExtractContent:
     parcel_area_m2: float | None = None
     zones: tuple[ZoneShare, ...] = ()
     plans: tuple[PlanInfo, ...] = ()
+    rules: tuple[tuple[str, dict[str, Any]], ...] = ()
+    check: CheckSummary | None = None
+    roads: tuple[RoadLabel, ...] = ()
 
 
 @dataclass(frozen=True)

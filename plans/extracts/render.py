@@ -24,9 +24,10 @@ from plans.extracts.furniture import (
 )
 from plans.extracts.layout import MM_PER_INCH, PageLayout
 from plans.extracts.mapview import draw_map, visible_zone_codes
-from plans.extracts.options import FORMATS, LANGS, Lang, OutputFormat
+from plans.extracts.options import FORMATS, LANGS, Digits, Lang, OutputFormat
 from plans.extracts.records import ExtractContent
-from plans.extracts.text import gregorian_date, hijri_date, require_shaping
+from plans.extracts.rulestable import draw_rules
+from plans.extracts.text import arabic_date, gregorian_date, hijri_date, require_shaping, to_digits
 from plans.symbology import legend
 
 PNG_DPI = 300
@@ -35,15 +36,24 @@ PDF_FONTTYPE = 3
 
 
 def compose_figure(
-    content: ExtractContent, layout: PageLayout, *, lang: Lang, content_sha256: str
+    content: ExtractContent,
+    layout: PageLayout,
+    *,
+    lang: Lang,
+    content_sha256: str,
+    digits: Digits = "latin",
 ) -> Figure:
-    """Return the page as a figure of the paper's size, map frame and furniture drawn."""
+    """Return the page as a figure of the paper's size, map frame and furniture drawn.
+
+    With ``digits="arabic"`` quantities and dates print in Arabic-Indic digits (identifiers
+    such as parcel numbers, zone codes and references stay Latin).
+    """
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {', '.join(map(repr, LANGS))}; got {lang!r}")
     require_shaping()
     fig = Figure(figsize=(layout.width_mm / MM_PER_INCH, layout.height_mm / MM_PER_INCH))
     fig.patch.set_facecolor("white")
-    draw_map(fig, content, layout, lang=lang)
+    draw_map(fig, content, layout, lang=lang, digits=digits)
     sheet = Sheet(fig, layout)
     names = (
         content.municipality_ar or content.municipality_code,
@@ -53,37 +63,50 @@ def compose_figure(
     legend_box, table_box, qr_box = panel_cells(layout, lang=lang)
     styles = legend(visible_zone_codes(content, layout.extent))
     draw_legend(sheet, legend_box, styles, lang=lang)
-    draw_table(sheet, table_box, table_rows(content, layout, lang=lang), lang=lang)
+    rows = table_rows(content, layout, lang=lang, digits=digits)
+    draw_table(sheet, table_box, rows, lang=lang)
+    if content.parcel_number is not None:
+        draw_rules(sheet, layout.rules, content.rules, content.check, lang=lang, digits=digits)
     draw_qr(sheet, qr_box, content.verify_url, lang=lang)
     draw_footer(sheet, reference=content.reference, content_sha256=content_sha256, lang=lang)
     return fig
 
 
-def table_rows(content: ExtractContent, layout: PageLayout, *, lang: Lang) -> list[Row]:
-    """Return the parcel table's rows (label key, value)."""
+def table_rows(
+    content: ExtractContent, layout: PageLayout, *, lang: Lang, digits: Digits = "latin"
+) -> list[Row]:
+    """Return the parcel table's rows (label key, value); quantities and dates in `digits`."""
     rows: list[Row] = []
     if content.parcel_number is not None:
         rows.append(("parcel", content.parcel_number))
-        rows.append(("area", f"{content.parcel_area_m2 or 0:,.1f} m²"))
-        rows.append(("zones", _zones_value(content) or "—"))
+        rows.append(("area", to_digits(f"{content.parcel_area_m2 or 0:,.1f} m²", digits)))
+        rows.append(("zones", _zones_value(content, digits) or "—"))
     else:
         minx, miny, maxx, maxy = content.focus
-        rows.append(("extent", f"{maxx - minx:,.0f} m x {maxy - miny:,.0f} m"))
+        size = f"{maxx - minx:,.0f} m x {maxy - miny:,.0f} m"
+        rows.append(("extent", to_digits(size, digits)))
     main = content.plans[0] if content.plans else None
     rows.append(("plan", _plans_value(content) or "—"))
-    rows.append(("version", str(main.version) if main else "—"))
-    rows.append(("effective", main.effective_from.isoformat() if main else "—"))
-    rows.append(("scale", f"1:{layout.scale}"))
+    rows.append(("version", to_digits(str(main.version), digits) if main else "—"))
+    rows.append(("effective", _date(main.effective_from, digits) if main else "—"))
+    rows.append(("scale", to_digits(f"1:{layout.scale}", digits)))
     issued = content.issued_at.date()
-    rows.append(("issued", gregorian_date(issued)))
-    rows.append(("hijri", hijri_date(issued, arabic=lang != "en") or "—"))
+    rows.append(("issued", _date(issued, digits)))
+    rows.append(("hijri", to_digits(hijri_date(issued, arabic=lang != "en"), digits) or "—"))
     rows.append(("reference", content.reference))
     rows.append(("crs", content.crs_name))
     return rows
 
 
-def _zones_value(content: ExtractContent) -> str:
-    return ", ".join(f"{zone.zone_code} {zone.share:.0%}" for zone in content.zones[:3])
+def _date(day: dt.date, digits: Digits) -> str:
+    return arabic_date(day, digits) if digits == "arabic" else gregorian_date(day)
+
+
+def _zones_value(content: ExtractContent, digits: Digits) -> str:
+    shares = (
+        f"{zone.zone_code} {to_digits(f'{zone.share:.0%}', digits)}" for zone in content.zones
+    )
+    return ", ".join(list(shares)[:3])
 
 
 def _plans_value(content: ExtractContent) -> str:
@@ -129,10 +152,11 @@ def render_extract(
     lang: Lang,
     fmt: OutputFormat,
     content_sha256: str,
+    digits: Digits = "latin",
     fonttype: int = PDF_FONTTYPE,
 ) -> bytes:
     """Render `content` on the page `layout` and return the file's bytes."""
-    fig = compose_figure(content, layout, lang=lang, content_sha256=content_sha256)
+    fig = compose_figure(content, layout, lang=lang, content_sha256=content_sha256, digits=digits)
     title = f"{content.reference} — Zoning plan extract"
     return save_figure(fig, fmt=fmt, issued_at=content.issued_at, title=title, fonttype=fonttype)
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from plans.extracts.content import content_digest, content_document
 from plans.extracts.errors import ExtractInputError
 from plans.extracts.layout import PageLayout, page_layout
+from plans.extracts.parcelinfo import parcel_check, parcel_roads, parcel_rules
 from plans.extracts.records import (
     Bounds,
     ExtractContent,
@@ -99,9 +100,8 @@ def issue_extract(
     document = content_document(content, layout, request.options)
     digest = content_digest(document)
     options = request.options
-    data = render_extract(
-        content, layout, lang=options.lang, fmt=options.format, content_sha256=digest
-    )
+    data = render_extract(content, layout, lang=options.lang, fmt=options.format,
+                          content_sha256=digest, digits=options.digits)  # fmt: skip
     sha256 = hashlib.sha256(data).hexdigest()
     register = {"content": document, "content_sha256": digest, "media_type": options.media_type}
     add_extract(
@@ -139,12 +139,17 @@ def _gather(
     srid: int,
     verify_url: str,
 ) -> ExtractContent:
-    version_ids = versions_in_force_ids(session, request.on or issued_at.date())
-    zoning = (
-        parcel_zoning(session, focus.parcel.parcel_id, version_ids=version_ids)
-        if focus.parcel is not None
-        else None
-    )
+    on = request.on or issued_at.date()
+    version_ids = versions_in_force_ids(session, on)
+    parcel = focus.parcel
+    zoning = parcel_zoning(session, parcel.parcel_id, version_ids=version_ids) if parcel else None
+    check = None
+    if request.check_reference is not None:
+        check = parcel_check(session, request.check_reference,
+                             parcel_id=parcel.parcel_id if parcel else None,
+                             parcel_number=parcel.number if parcel else None)  # fmt: skip
+    zones = zoning.zones if zoning else ()
+    lang = request.options.lang
     features = MapFeatures(
         zones=tuple(zones_in_window(session, version_ids, layout.extent, srid=srid)),
         parcels=tuple(parcels_in_window(session, municipality.id, layout.extent, srid=srid)),
@@ -162,8 +167,15 @@ def _gather(
         subject=focus.parcel.geometry if focus.parcel else None,
         parcel_number=focus.parcel.number if focus.parcel else None,
         parcel_area_m2=zoning.area_m2 if zoning else None,
-        zones=zoning.zones if zoning else (),
+        zones=zones,
         plans=tuple(plans_under(session, version_ids, focus.geometry, srid=srid)),
+        rules=parcel_rules(session, municipality.code, zones, on=on) if parcel else (),
+        check=check,
+        roads=(
+            parcel_roads(session, version_ids, parcel.geometry, srid=srid, lang=lang)
+            if parcel
+            else ()
+        ),
     )
 
 

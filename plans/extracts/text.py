@@ -11,7 +11,7 @@ from typing import Literal
 from hijridate import Gregorian
 
 from plans.extracts.errors import ShapingUnavailableError
-from plans.extracts.options import Lang
+from plans.extracts.options import Digits, Lang
 
 ARABIC_FONTS: tuple[str, ...] = ("Noto Naskh Arabic", "DejaVu Sans")
 """Font list for Arabic text: an Arabic face first, a Latin fallback second."""
@@ -19,6 +19,10 @@ LATIN_FONTS: tuple[str, ...] = ("DejaVu Sans", "Noto Naskh Arabic")
 """Font list for Latin text (with an Arabic fallback for names)."""
 
 _LRI, _PDI = "\u2066", "\u2069"
+_ARABIC_INDIC = str.maketrans(
+    "0123456789.,", "".join(chr(code) for code in (*range(0x0660, 0x066A), 0x066B, 0x066C))
+)
+"""Latin digits, decimal point and thousands comma to the Arabic-Indic ones (U+0660-U+066C)."""
 
 LABELS: dict[str, tuple[str, str]] = {
     "title": ("مخطط تنظيمي — بيان", "Zoning plan extract"),
@@ -46,6 +50,18 @@ LABELS: dict[str, tuple[str, str]] = {
         "The register holds this file's SHA-256 under the reference; scan or upload to verify",
     ),
     "content": ("بصمة البيانات", "Content SHA-256"),
+    "rules": ("الاشتراطات المطبقة على القطعة", "Rules that apply to the parcel"),
+    "coverage": ("نسبة البناء", "Coverage"),
+    "far": ("معامل البناء", "Floor-area ratio"),
+    "floors": ("عدد الأدوار", "Floors"),
+    "height": ("الارتفاع", "Height"),
+    "plot_area": ("أقل مساحة", "Min plot area"),
+    "frontage": ("أقل واجهة", "Min frontage"),
+    "setbacks": ("الارتدادات أمامي/جانبي/خلفي", "Setbacks front/side/rear"),
+    "uses": ("الاستعمالات", "Permitted uses"),
+    "check": ("نتيجة فحص الترخيص", "Permit check"),
+    "check_reference": ("رقم الفحص", "Check reference"),
+    "no_rules": ("لا توجد اشتراطات مسجلة", "no rules on record"),
 }
 
 
@@ -77,6 +93,30 @@ def isolate(text: str) -> str:
     True
     """
     return f"{_LRI}{text}{_PDI}"
+
+
+def to_digits(text: str, digits: Digits) -> str:
+    """Return `text` with its digits (and decimal and thousands marks) in the `digits` style.
+
+    Examples
+    --------
+    >>> [hex(ord(char)) for char in to_digits("1,2.5", "arabic")]
+    ['0x661', '0x66c', '0x662', '0x66b', '0x665']
+    >>> to_digits("75 %", "latin")
+    '75 %'
+    """
+    return text.translate(_ARABIC_INDIC) if digits == "arabic" else text
+
+
+def arabic_date(day: dt.date, digits: Digits) -> str:
+    """Return `day` as an ISO date for an Arabic line: isolated, so bidi keeps its order.
+
+    Examples
+    --------
+    >>> arabic_date(dt.date(2025, 10, 23), "arabic") == isolate(to_digits("2025-10-23", "arabic"))
+    True
+    """
+    return isolate(to_digits(day.isoformat(), digits))
 
 
 def label(key: str, lang: Lang) -> tuple[str, ...]:

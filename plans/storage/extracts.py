@@ -6,7 +6,7 @@ clipped in the database, so only what the page shows leaves PostGIS.
 
 import datetime as dt
 import hmac
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -147,3 +147,37 @@ def verify_extract(session: Session, reference: str, sha256: str | None) -> Extr
         else hmac.compare_digest(found.sha256.encode(), sha256.strip().lower().encode())
     )
     return ExtractVerification(reference=found.reference, valid=valid, issued_at=found.issued_at)
+
+
+def road_zones_near(
+    session: Session,
+    version_ids: Sequence[int],
+    window: Bounds,
+    *,
+    srid: int,
+    codes: Iterable[str],
+) -> list[tuple[dict[str, Any] | None, BaseGeometry]]:
+    """Return (attributes, geometry) of the versions' zones with one of `codes` in `window`."""
+    envelope = _envelope(window, srid)
+    rows = session.execute(
+        select(Zone.attributes, func.ST_AsBinary(Zone.geom))
+        .where(
+            Zone.plan_version_id.in_(version_ids),
+            Zone.zone_code.in_(sorted(codes)),
+            func.ST_Intersects(Zone.geom, envelope),
+        )
+        .order_by(Zone.id)
+    ).all()
+    return [(attributes, shapely.from_wkb(bytes(wkb))) for attributes, wkb in rows]
+
+
+def recent_extracts(session: Session, municipality_id: int, *, limit: int) -> list[Extract]:
+    """Return the municipality's `limit` most recently issued extracts, newest first."""
+    return list(
+        session.scalars(
+            select(Extract)
+            .where(Extract.municipality_id == municipality_id)
+            .order_by(Extract.issued_at.desc(), Extract.id.desc())
+            .limit(limit)
+        )
+    )

@@ -168,3 +168,15 @@ def test_cli_unknown_parcel_is_runtime_error(cli_app, tmp_path):
     )
     assert result.exit_code == 1 and isinstance(result.exception, NotFoundError)
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_post_extract_arabic_digits_with_english_422(extracts_client, sample):
+    answer = _issue(extracts_client, lang="en", digits="arabic")
+    assert answer.status_code == 422
+    assert "digits 'arabic' applies to Arabic text" in answer.json()["detail"]
+
+
+def test_post_extract_unknown_check_404(extracts_client, sample):
+    answer = _issue(extracts_client, check_reference="PC-20250101-00000000")
+    assert answer.status_code == 404
+    assert "no permit check" in answer.json()["detail"]

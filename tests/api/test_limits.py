@@ -119,3 +119,10 @@ def test_request_id_echoed_and_generated(client):
     assert given.headers["x-request-id"] == "abc-123"
     made = client.get("/health", headers={"X-Request-ID": "<script>"})
     assert made.headers["x-request-id"] != "<script>" and len(made.headers["x-request-id"]) == 32
+
+
+def test_nul_byte_in_text_answers_422_without_sql(client):
+    response = client.get("/plans", params={"municipality": "JED\x00DEMO"})
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid_value"
+    assert "SELECT" not in response.text
