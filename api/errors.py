@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException
 
 from api.context import request_id
 from api.uploads import UnsupportedUploadError
-from gis.errors import GisError
+from gis.errors import GisError, ScanTooLargeError
 from plans.errors import (
     CheckInputError,
     ConflictError,
@@ -68,6 +68,7 @@ STATUS_BY_ERROR: dict[type[Exception], int] = {
     ForbiddenError: 403,
     NotFoundError: 404,
     LimitExceededError: 413,
+    ScanTooLargeError: 413,
     UnsupportedUploadError: 415,
     ConflictError: 409,
     ImportDataError: 422,

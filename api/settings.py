@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     """Largest upload (vector files, scans, PDFs to verify)."""
     max_body_kb: int = 1024
     """Largest request body elsewhere (JSON, GeoJSON, YAML)."""
+    max_scan_pixels: int = 250_000_000
+    """Largest scan, in pixels, checked from its header before decoding (A0 at 400 dpi ≈ 220 M)."""
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1

@@ -33,6 +33,10 @@ class ScanReadError(GisError, ValueError):
     """A scan could not be read (missing, corrupt, unsupported, or too many pixels)."""
 
 
+class ScanTooLargeError(ScanReadError):
+    """A scan has more pixels than allowed (checked before decoding: no decompression bombs)."""
+
+
 class LegendError(GisError, ValueError):
     """A legend is malformed: a missing or bad key, a bad colour, a repeated code."""
 

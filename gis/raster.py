@@ -14,7 +14,7 @@ from rasterio.enums import ColorInterp
 from rasterio.errors import NotGeoreferencedWarning, RasterioError
 from rasterio.windows import Window as RioWindow
 
-from gis.errors import ScanReadError
+from gis.errors import ScanReadError, ScanTooLargeError
 from gis.types import RGBImage, Window
 
 DEFAULT_MAX_PIXELS: Final = 250_000_000
@@ -131,7 +131,7 @@ def open_scan(
     try:
         pixels = dataset.width * dataset.height
         if pixels > max_pixels:
-            raise ScanReadError(
+            raise ScanTooLargeError(
                 f"scan {name} has {dataset.width} x {dataset.height} = {pixels:,} pixels, more "
                 f"than max_pixels={max_pixels:,}; scan at a lower resolution or raise the limit"
             )

@@ -30,6 +30,7 @@ from pyproj import CRS
 from sqlalchemy import Engine, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from gis.raster import DEFAULT_MAX_PIXELS
 from plans.imports.scans import ScanImportRequest, ScanSource, import_scan
 from plans.storage.models import ImportJob
 
@@ -113,6 +114,7 @@ def enqueue_scan_import(session: Session, request: ScanImportRequest, *, data_di
         "method": source.method,
         "style": source.style,
         "min_area_m2": source.min_area_m2,
+        "max_pixels": source.max_pixels,
         "effective_from": request.effective_from.isoformat() if request.effective_from else None,
     }
     args = json.dumps({"job_id": job.id})
@@ -151,6 +153,7 @@ def request_of(job: ImportJob, folder: Path) -> ScanImportRequest:
         method=inputs["method"],
         style=inputs["style"],
         min_area_m2=float(inputs["min_area_m2"]),
+        max_pixels=int(inputs.get("max_pixels", DEFAULT_MAX_PIXELS)),
     )
     effective = inputs["effective_from"]
     return ScanImportRequest(

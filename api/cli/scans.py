@@ -125,7 +125,10 @@ def _source(
         raise typer.BadParameter(f"must be one of {', '.join(SHEET_STYLES)}", param_hint="--style")
     chosen_method: TransformMethod = method
     chosen_style: SheetStyle = style
-    return ScanSource(scan, gcps, legend, gcps_crs, chosen_method, chosen_style, min_area)
+    max_pixels = get_settings().max_scan_pixels
+    return ScanSource(
+        scan, gcps, legend, gcps_crs, chosen_method, chosen_style, min_area, max_pixels
+    )
 
 
 def _legend_colours(path: Path) -> dict[str, str]:

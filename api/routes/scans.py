@@ -89,6 +89,7 @@ def post_scan(
             method=method,  # type: ignore[arg-type]  # checked by the Form pattern
             style=style,  # type: ignore[arg-type]  # checked by the Form pattern
             min_area_m2=min_area_m2,
+            max_pixels=settings.max_scan_pixels,
         )
         request = ScanImportRequest(
             source=source,

@@ -21,7 +21,7 @@ from gis.crs import check_within_area_of_use, parse_crs, reproject
 from gis.digitise import DigitiseResult, digitise
 from gis.gcps import GroundControlPoints, read_gcps
 from gis.legend import read_legend
-from gis.raster import read_scan
+from gis.raster import DEFAULT_MAX_PIXELS, read_scan
 from gis.types import CRSLike, FloatArray, SheetStyle, TransformMethod
 from gis.warp import warp_scan, write_cog
 from plans.records import ZoneCodeSummary
@@ -42,6 +42,7 @@ class ScanSource:
     method: TransformMethod = "auto"
     style: SheetStyle = "auto"
     min_area_m2: float = 25.0
+    max_pixels: int = DEFAULT_MAX_PIXELS
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ def digitise_scan(source: ScanSource, *, crs: CRS) -> DigitiseResult:
         method=source.method,
         style=source.style,
         min_area_m2=source.min_area_m2,
+        max_pixels=source.max_pixels,
     )
     bounds = np.array([zone.geometry.bounds for zone in result.zones])
     box = (bounds[:, 0].min(), bounds[:, 1].min(), bounds[:, 2].max(), bounds[:, 3].max())
@@ -118,7 +120,9 @@ def import_scan(
         srid=int(storage_crs.to_epsg() or 0),
     )
     session.flush()
-    rgba, affine = warp_scan(read_scan(request.source.scan), result.transform)
+    rgba, affine = warp_scan(
+        read_scan(request.source.scan, max_pixels=request.source.max_pixels), result.transform
+    )
     write_cog(rgba, affine, crs=storage_crs, path=cog)
     return ScanImportReport(
         municipality=request.municipality,

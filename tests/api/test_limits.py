@@ -10,6 +10,7 @@ from api.settings import Settings
 from plans.access import create_api_key
 from plans.storage.models import PlanVersion
 from plans.storage.municipalities import ensure_municipality
+from tests.factories import write_sheet_files
 
 
 @pytest.fixture
@@ -126,3 +127,23 @@ def test_nul_byte_in_text_answers_422_without_sql(client):
     assert response.status_code == 422
     assert response.json()["code"] == "invalid_value"
     assert "SELECT" not in response.text
+
+
+def test_scan_over_pixel_limit_refused_before_decoding(engine, session, tmp_path, planner):
+    settings = Settings(
+        database_url=engine.url.render_as_string(hide_password=False),
+        data_dir=tmp_path,
+        max_scan_pixels=1000,
+    )
+    app = create_app(settings)
+    app.dependency_overrides[get_session] = lambda: session
+    scan, gcps, legend, _sheet = write_sheet_files(tmp_path)
+    files = {
+        "scan": (scan.name, scan.read_bytes()),
+        "gcps": (gcps.name, gcps.read_bytes()),
+        "legend": (legend.name, legend.read_bytes()),
+    }
+    with TestClient(app) as client:
+        response = client.post("/plans/S/scans", files=files, headers=planner)
+    assert response.status_code == 413
+    assert "more than max_pixels=1,000" in response.json()["detail"]
