@@ -7,9 +7,11 @@ from typing import Annotated, TypeVar
 
 import typer
 
+from api.cli.actor import cli_actor
 from api.runtime import transaction
 from api.settings import Settings, get_settings
 from plans.extracts import ExtractInputError, ExtractOptions, ExtractRequest, issue_extract
+from plans.extracts.batch import issue_batch
 from plans.extracts.options import (
     parse_digits,
     parse_format,
@@ -102,3 +104,34 @@ def _bbox(value: str) -> Bounds:
 
 def _default_base_url(settings: Settings) -> str:
     return f"http://{settings.host}:{settings.port}"
+
+
+def extract_batch(
+    parcels: Annotated[str, typer.Option(help="Parcel numbers, comma-separated")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="ZIP file to write")],
+    paper: Annotated[str, typer.Option(help="a4 or a3")] = "a4",
+    lang: Annotated[str, typer.Option(help="ar, en or ar+en")] = "ar+en",
+    scale: Annotated[str, typer.Option(help="500, 1000, 2500, 5000 or auto")] = "1000",
+    municipality: Annotated[str | None, typer.Option(help="Municipality code")] = None,
+) -> None:
+    """Print and register one extract per parcel into a ZIP with a manifest."""
+    settings = get_settings()
+    options = ExtractOptions(
+        paper=_parsed(parse_paper, paper, "--paper"),
+        scale=_parsed(parse_scale, scale, "--scale"),
+        lang=_parsed(parse_lang, lang, "--lang"),
+    )
+    template = ExtractRequest(
+        municipality=municipality or settings.municipality, options=options, issued_by=cli_actor()
+    )
+    numbers = [number.strip() for number in parcels.split(",") if number.strip()]
+    with transaction(settings) as session:
+        batch = issue_batch(
+            session,
+            template,
+            numbers,
+            storage_crs=settings.storage_crs,
+            verify_base_url=_default_base_url(settings),
+        )
+    output.write_bytes(batch.content)
+    typer.echo(f"wrote {output}: {len(batch.entries)} extracts, manifest.json inside")

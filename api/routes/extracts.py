@@ -1,17 +1,20 @@
 """Plan extracts: issue one (the file, reference in `X-Reference`) and verify a file or hash."""
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from api.auth import PrincipalDep
 from api.deps import SessionDep, SettingsDep
+from plans.access import require
 from plans.extracts import ExtractOptions, ExtractRequest, issue_extract, verify_file
+from plans.extracts.batch import issue_batch
 from plans.extracts.options import Digits, Lang, Orientation, OutputFormat, Paper, parse_scale
 from plans.extracts.records import ExtractVerification
-from plans.storage.extracts import verify_extract
+from plans.storage.extracts import register_entries, verify_extract
 
 router = APIRouter(tags=["extracts"])
 
@@ -41,6 +44,20 @@ class ExtractBody(BaseModel):
         default=None, max_length=64, pattern="^[^\\x00]+$", description="default: the deployment's"
     )
     date: dt.date | None = Field(default=None, description="zoning in force on (default: today)")
+
+
+class BatchBody(BaseModel):
+    """Body of `POST /extracts/batch`: parcel numbers and the print options for all of them."""
+
+    parcels: list[Annotated[str, Field(min_length=1, max_length=64, pattern="^[^\\x00]+$")]]
+    paper: Paper = "a4"
+    orientation: Orientation = "portrait"
+    scale: Literal[500, 1000, 2500, 5000, "auto"] = 1000
+    lang: Lang = "ar+en"
+    format: OutputFormat = "pdf"
+    digits: Digits = "latin"
+    municipality: str | None = Field(default=None, max_length=64, pattern="^[^\\x00]+$")
+    date: dt.date | None = None
 
 
 class VerificationBody(BaseModel):
@@ -131,3 +148,58 @@ def _body(verification: ExtractVerification) -> VerificationBody:
         valid=verification.valid,
         issued_at=verification.issued_at,
     )
+
+
+@router.post(
+    "/extracts/batch",
+    summary="Issue extracts for many parcels (clerk)",
+    response_class=Response,
+    responses={200: {"content": {"application/zip": {}}}},
+)
+def create_batch(
+    body: BatchBody,
+    session: SessionDep,
+    settings: SettingsDep,
+    request: Request,
+    principal: PrincipalDep,
+) -> Response:
+    """Issue and register one extract per parcel; answer a ZIP with a `manifest.json`."""
+    municipality = body.municipality or settings.municipality
+    require(principal, "print_batch", municipality)
+    options = ExtractOptions(
+        paper=body.paper,
+        orientation=body.orientation,
+        scale=parse_scale(body.scale),
+        lang=body.lang,
+        format=body.format,
+        digits=body.digits,
+    )
+    template = ExtractRequest(
+        municipality=municipality, options=options, on=body.date, issued_by=principal.actor
+    )
+    batch = issue_batch(
+        session,
+        template,
+        body.parcels,
+        storage_crs=settings.storage_crs,
+        verify_base_url=str(request.base_url),
+    )
+    return Response(
+        content=batch.content,
+        media_type="application/zip",
+        headers={"Content-Disposition": 'attachment; filename="extracts.zip"'},
+    )
+
+
+@router.get("/extracts", summary="The extract register (clerk)")
+def read_register(
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: PrincipalDep,
+    municipality: Annotated[str | None, Query(max_length=64, pattern="^[^\\x00]+$")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[dict[str, Any]]:
+    """List the municipality's most recent extracts: reference, parcel, hash, when and by whom."""
+    code = municipality or settings.municipality
+    require(principal, "read_register", code)
+    return register_entries(session, code, limit=limit)

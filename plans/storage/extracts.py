@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from plans.errors import NotFoundError
 from plans.extracts.records import Bounds, ExtractVerification, PlanInfo
-from plans.storage.models import Extract, Parcel, Plan, PlanVersion, Zone
+from plans.storage.models import Extract, Municipality, Parcel, Plan, PlanVersion, Zone
 
 
 @dataclass(frozen=True)
@@ -181,3 +181,26 @@ def recent_extracts(session: Session, municipality_id: int, *, limit: int) -> li
             .limit(limit)
         )
     )
+
+
+def register_entries(session: Session, municipality: str, *, limit: int) -> list[dict[str, Any]]:
+    """Return the municipality's `limit` latest register entries, newest first (JSON-ready)."""
+    rows = session.execute(
+        select(Extract, Parcel.number)
+        .join(Municipality, Extract.municipality_id == Municipality.id)
+        .outerjoin(Parcel, Extract.parcel_id == Parcel.id)
+        .where(Municipality.code == municipality)
+        .order_by(Extract.issued_at.desc(), Extract.id.desc())
+        .limit(limit)
+    ).all()
+    return [
+        {
+            "reference": extract.reference,
+            "parcel": number,
+            "sha256": extract.sha256,
+            "issued_at": extract.issued_at.isoformat(),
+            "issued_by": extract.issued_by,
+            "media_type": extract.options.get("media_type"),
+        }
+        for extract, number in rows
+    ]

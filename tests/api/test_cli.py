@@ -1,5 +1,6 @@
 import shutil
 import tempfile
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -151,3 +152,23 @@ def test_rules_load_bad_file_names_key(cli_db, tmp_path, capsys):
     )
     assert run(["rules", "load", str(path)]) == 1
     assert "bad.yaml: zones" in capsys.readouterr().err
+
+
+def test_extract_batch_writes_zip(cli_db, tmp_path, capsys):
+    engine = make_engine(cli_db, pool_size=1)
+    with Session(engine) as session, session.begin():
+        load_sample(session, tmp_path / "sample", storage_crs=CRS.from_epsg(32637))
+    engine.dispose()
+    out = tmp_path / "batch.zip"
+    args = [
+        "extract-batch",
+        "--parcels",
+        "101-01,101-02",
+        "-o",
+        str(out),
+        "--municipality",
+        "JED-DEMO",
+    ]
+    assert run(args) == 0
+    assert "2 extracts" in capsys.readouterr().out
+    assert sorted(zipfile.ZipFile(out).namelist())[-1] == "manifest.json"

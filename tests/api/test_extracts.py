@@ -1,4 +1,7 @@
 import hashlib
+import io
+import json
+import zipfile
 
 import pytest
 import typer
@@ -9,8 +12,10 @@ from typer.testing import CliRunner
 
 from api.cli import extracts as cli_extracts
 from api.routes import extracts as extract_routes
+from plans.access import create_api_key
 from plans.demo import load_sample
 from plans.errors import NotFoundError
+from plans.storage.municipalities import ensure_municipality
 from tests.plans.extracts.synthetic import pdftotext
 
 
@@ -180,3 +185,48 @@ def test_post_extract_unknown_check_404(extracts_client, sample):
     answer = _issue(extracts_client, check_reference="PC-20250101-00000000")
     assert answer.status_code == 404
     assert "no permit check" in answer.json()["detail"]
+
+
+@pytest.fixture
+def clerk(session):
+    ensure_municipality(session, "JED-DEMO")
+    key = create_api_key(
+        session, role="clerk", municipality="JED-DEMO", label="counter", created_by="t"
+    )
+    return {"X-API-Key": key}
+
+
+def test_batch_of_extracts_as_zip_with_manifest(client, sample, clerk):
+    response = client.post("/extracts/batch", json={"parcels": ["101-01", "101-02"]}, headers=clerk)
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    manifest = json.loads(archive.read("manifest.json"))
+    assert [entry["parcel"] for entry in manifest] == ["101-01", "101-02"]
+    for entry in manifest:
+        data = archive.read(entry["file"])
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"]
+        verified = client.get(
+            f"/extracts/{entry['reference']}/verify", params={"sha256": entry["sha256"]}
+        )
+        assert verified.json()["valid"] is True
+    register = client.get("/extracts", headers=clerk).json()
+    assert {row["reference"] for row in register} >= {entry["reference"] for entry in manifest}
+    assert all(row["issued_by"].endswith(":counter") for row in register[:2])
+
+
+def test_batch_needs_a_clerk_and_limits(client, sample, clerk):
+    assert client.post("/extracts/batch", json={"parcels": ["101-01"]}).status_code == 401
+    assert client.get("/extracts").status_code == 401
+    too_many = client.post(
+        "/extracts/batch", json={"parcels": [f"p{i}" for i in range(201)]}, headers=clerk
+    )
+    assert too_many.status_code == 413
+    assert "at most 200 parcels" in too_many.json()["detail"]
+    twice = client.post("/extracts/batch", json={"parcels": ["101-01", "101-01"]}, headers=clerk)
+    assert twice.status_code == 422
+
+
+def test_batch_with_unknown_parcel_registers_nothing(client, sample, clerk, session):
+    response = client.post("/extracts/batch", json={"parcels": ["101-01", "nope"]}, headers=clerk)
+    assert response.status_code == 404
+    assert "nope" in response.json()["detail"]
