@@ -109,14 +109,22 @@ def to_digits(text: str, digits: Digits) -> str:
 
 
 def arabic_date(day: dt.date, digits: Digits) -> str:
-    """Return `day` as an ISO date for an Arabic line: isolated, so bidi keeps its order.
+    """Return `day` as year, month, day for an Arabic line, isolated so bidi keeps its order.
+
+    With Arabic-Indic digits the parts are joined by "/" rather than "-": bidi treats a hyphen
+    between Arabic-Indic numbers as right-to-left and shows the parts reversed, while a slash
+    (a common separator) joins them into one number read in order, as Arabic dates are written.
 
     Examples
     --------
-    >>> arabic_date(dt.date(2025, 10, 23), "arabic") == isolate(to_digits("2025-10-23", "arabic"))
+    >>> arabic_date(dt.date(2025, 10, 23), "latin") == isolate("2025-10-23")
+    True
+    >>> arabic_date(dt.date(2025, 10, 23), "arabic") == isolate(to_digits("2025/10/23", "arabic"))
     True
     """
-    return isolate(to_digits(day.isoformat(), digits))
+    if digits == "arabic":
+        return isolate(to_digits(day.strftime("%Y/%m/%d"), digits))
+    return isolate(day.isoformat())
 
 
 def label(key: str, lang: Lang) -> tuple[str, ...]:
