@@ -39,7 +39,6 @@ import shlex
 import shutil
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -57,7 +56,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_tiles import SRID, build_city, describe_machine, load_city, prepare_database
-from load import Service, _free_port, stop_service, wait_ready, worker_pids
+from service import Service, start_service, stop_service, wait_ready, worker_pids
 
 from plans.check import check_application
 from plans.check_records import Application
@@ -73,7 +72,6 @@ from plans.storage.rule_sets import rule_sets_in_force
 MUNICIPALITY = "JED-BENCH"  # the municipality bench_tiles.load_city creates
 RULED_ZONES = ("RES_A", "RES_B")
 USE = "residential"
-ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).with_name("RESULTS.md")
 TIMEOUT_S = 15.0
 TARGETS = {"p50": 10.0, "p99": 50.0, "ratio": 0.5}
@@ -237,23 +235,15 @@ def _median_by_rate(passes: list[InProcess]) -> InProcess:
 
 
 def start_uvicorn(url: str, folder: Path, workers: int, server: str) -> Service:
-    """Start the app under uvicorn on a free loopback port in its own process group."""
-    port = _free_port()
-    env = {**os.environ, "MUKHATTAT_DATABASE_URL": url, "MUKHATTAT_DATA_DIR": str(folder)}
-    env |= {"MUKHATTAT_CRS": f"EPSG:{SRID}", "MUKHATTAT_MUNICIPALITY": MUNICIPALITY}
-    command = [sys.executable, "-m", "uvicorn", "api.app:app_from_env", "--factory"]
-    command += ["--workers", str(workers), "--host", "127.0.0.1", "--port", str(port)]
-    command += ["--no-access-log"]
+    """Start the app; `server` names "default", or an extra folder holding uvloop+httptools."""
+    env = {"MUKHATTAT_CRS": f"EPSG:{SRID}", "MUKHATTAT_MUNICIPALITY": MUNICIPALITY}
+    args: list[str] = []
     if server != "default":  # "uvloop+httptools": from an extra folder on PYTHONPATH
-        command += ["--loop", "uvloop", "--http", "httptools"]
+        args = ["--loop", "uvloop", "--http", "httptools"]
         env["PYTHONPATH"] = server.split("=", 1)[1]
-    log = folder / f"uvicorn-{workers}.log"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-    return Service(process, f"http://127.0.0.1:{port}", log, "")
+    return start_service(
+        url, folder, workers, env=env, args=args, log_name=f"uvicorn-{workers}.log"
+    )
 
 
 def encode_requests(numbers: Sequence[str], port: int) -> list[bytes]:

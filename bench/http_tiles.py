@@ -60,7 +60,7 @@ from bench_tiles import (
     prepare_database,
     throwaway_cluster,
 )
-from load import Service, start_service, stop_service, wait_ready
+from service import Service, start_service, stop_service, wait_ready
 
 from plans.storage.database import database_url, describe_server, make_engine
 from plans.storage.parcels import parcel_features
@@ -286,7 +286,7 @@ def finder_name(collection: str) -> str:
 def serving(url: str, folder: Path, workers: int) -> Iterator[Service]:
     """Run uvicorn on a free loopback port until the block ends (process group killed)."""
     folder.mkdir(parents=True, exist_ok=True)
-    service = start_service(url, url, folder, workers)
+    service = start_service(url, folder, workers, admin_url=url)
     try:
         wait_ready(service)
         yield service

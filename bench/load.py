@@ -34,7 +34,6 @@ import re
 import shlex
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -55,6 +54,7 @@ from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_tiles import describe_machine
+from service import Service, start_service, stop_service, wait_ready, worker_pids
 
 from plans.demo import load_sample
 from plans.storage import cluster as local
@@ -63,11 +63,9 @@ from plans.storage.migrate import upgrade
 
 SRID = 32637
 DATABASE = "mukhattat"
-ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).with_name("RESULTS.md")
 ZOOMS = [14, 15, 16, 17]
 TIMEOUT_S = 15.0  # a request slower than this counts as a hang
-READY_TIMEOUT_S = 90.0
 WEIGHTS = {
     "tile_zones": 25,
     "tile_parcels": 25,
@@ -114,16 +112,6 @@ class Sample:
 
 
 @dataclass(frozen=True)
-class Service:
-    """The running uvicorn: its process, base URL, log file and the database admin URL."""
-
-    process: subprocess.Popen[bytes]
-    base: str
-    log: Path
-    admin_url: str
-
-
-@dataclass(frozen=True)
 class Outage:
     """When PostgreSQL went down and came back, in seconds since the fault run started."""
 
@@ -158,60 +146,6 @@ def prepare_database(admin_url: str, folder: Path) -> str:
     finally:
         engine.dispose()
     return url
-
-
-def start_service(url: str, admin_url: str, folder: Path, workers: int) -> Service:
-    """Start uvicorn in its own process group on a free loopback port."""
-    port = _free_port()
-    env = {**os.environ, "MUKHATTAT_DATABASE_URL": url, "MUKHATTAT_DATA_DIR": str(folder)}
-    env["MUKHATTAT_CRS"] = f"EPSG:{SRID}"
-    command = [sys.executable, "-m", "uvicorn", "api.app:app_from_env", "--factory"]
-    command += ["--workers", str(workers), "--host", "127.0.0.1", "--port", str(port)]
-    command += ["--no-access-log"]
-    log = folder / "uvicorn.log"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=env,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    return Service(process, f"http://127.0.0.1:{port}", log, admin_url)
-
-
-def wait_ready(service: Service) -> float:
-    """Poll `/ready` until it answers 200; return the seconds it took."""
-    start = time.perf_counter()
-    while time.perf_counter() - start < READY_TIMEOUT_S:
-        if service.process.poll() is not None:
-            raise RuntimeError(f"uvicorn exited early:\n{_tail(service.log)}")
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"{service.base}/ready", timeout=5).status_code == 200:
-                return time.perf_counter() - start
-        time.sleep(0.3)
-    raise RuntimeError(f"/ready not 200 after {READY_TIMEOUT_S:.0f} s:\n{_tail(service.log)}")
-
-
-def stop_service(service: Service) -> None:
-    """Stop uvicorn and its workers (the whole process group): TERM, then KILL."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(service.process.pid, signal.SIGTERM)
-    try:
-        service.process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(service.process.pid, signal.SIGKILL)
-        service.process.wait(timeout=5)
-
-
-def worker_pids(service: Service) -> set[int]:
-    """Return the uvicorn supervisor's child processes (the workers)."""
-    pid = service.process.pid
-    with contextlib.suppress(OSError):
-        return {int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
-    return set()
 
 
 def restart_on_port(cluster: local.Cluster, port: int) -> None:
@@ -457,18 +391,6 @@ def _ms(value: float) -> str:
     return f"{value:.3g} ms" if value < 100 else f"{value:.0f} ms"
 
 
-def _tail(log: Path, lines: int = 20) -> str:
-    with contextlib.suppress(OSError):
-        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
-    return ""
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def fault_rows(
     samples: Sequence[Sample], outage: Outage, recovered: float | None, verdict: str, context: str
 ) -> list[tuple[str, float, float, str]]:
@@ -594,7 +516,10 @@ def main(argv: Sequence[str]) -> int:
     try:
         with throwaway_cluster(folder) as (cluster, port):
             admin = local.superuser_url(cluster, port, "postgres")
-            service = start_service(prepare_database(admin, folder), admin, folder, args.workers)
+            url = prepare_database(admin, folder)
+            service = start_service(
+                url, folder, args.workers, admin_url=admin, env={"MUKHATTAT_CRS": f"EPSG:{SRID}"}
+            )
             try:
                 rows = run_both(service, cluster, port, args, context)
             finally:
