@@ -8,7 +8,7 @@ audit columns (`created_by`, `published_by`, `issued_by`).
 
 import secrets
 from dataclasses import dataclass
-from typing import Literal, cast
+from typing import Literal, cast, get_args
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -33,23 +33,12 @@ Permission = Literal[
     "manage_keys",
 ]
 
+_PUBLIC: frozenset[Permission] = frozenset({"read", "check", "print"})
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    "public": frozenset({"read", "check", "print"}),
-    "clerk": frozenset({"read", "check", "print", "print_batch", "read_register"}),
-    "planner": frozenset({"read", "check", "print", "import", "publish"}),
-    "admin": frozenset(
-        {
-            "read",
-            "check",
-            "print",
-            "print_batch",
-            "read_register",
-            "import",
-            "publish",
-            "load_rules",
-            "manage_keys",
-        }
-    ),
+    "public": _PUBLIC,
+    "clerk": _PUBLIC | {"print_batch", "read_register"},
+    "planner": _PUBLIC | {"import", "publish"},
+    "admin": frozenset(get_args(Permission)),  # every permission there is
 }
 _HASHER = PasswordHasher()
 _KEY_PREFIX = "mk"
