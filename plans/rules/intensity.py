@@ -25,18 +25,7 @@ class MaxCoverage(Rule):
     def __call__(self, facts: CheckFacts) -> RuleResult:
         """Compare the coverage with the maximum; not applicable without a footprint."""
         if facts.footprint is None or facts.plot_area_m2 <= 0:
-            reason = Explanation(
-                ar="لم يُقدَّم المسقط الأفقي للمبنى، فلا يمكن حساب نسبة التغطية.",
-                en="no building footprint was given, so the coverage cannot be computed.",
-            )
-            return unmeasured(
-                self.rule_name,
-                facts.zone_code,
-                self.limit,
-                "ratio",
-                status="not_applicable",
-                reason=reason,
-            )
+            return _not_given(self.rule_name, facts, self.limit, _NO_FOOTPRINT)
         coverage = float(facts.footprint.area) / facts.plot_area_m2
         return compare(
             self.rule_name, facts.zone_code, coverage, self.limit, bound="max", subject=_COVERAGE
@@ -65,18 +54,7 @@ class MaxFar(Rule):
     def __call__(self, facts: CheckFacts) -> RuleResult:
         """Compare the floor-area ratio with the maximum; not applicable without a GFA."""
         if facts.gfa_m2 is None or facts.plot_area_m2 <= 0:
-            reason = Explanation(
-                ar="لم تُقدَّم مساحة الطوابق الإجمالية، فلا يمكن حساب معامل البناء.",
-                en="no gross floor area was given, so the floor-area ratio cannot be computed.",
-            )
-            return unmeasured(
-                self.rule_name,
-                facts.zone_code,
-                self.limit,
-                "ratio",
-                status="not_applicable",
-                reason=reason,
-            )
+            return _not_given(self.rule_name, facts, self.limit, _NO_GFA)
         counted = facts.gfa_m2 if self.basement_counted else facts.gfa_m2 - facts.basement_m2
         return compare(
             self.rule_name,
@@ -86,3 +64,18 @@ class MaxFar(Rule):
             bound="max",
             subject=_FAR,
         )
+
+
+_NO_FOOTPRINT = Explanation(
+    ar="لم يُقدَّم المسقط الأفقي للمبنى، فلا يمكن حساب نسبة التغطية.",
+    en="no building footprint was given, so the coverage cannot be computed.",
+)
+_NO_GFA = Explanation(
+    ar="لم تُقدَّم مساحة الطوابق الإجمالية، فلا يمكن حساب معامل البناء.",
+    en="no gross floor area was given, so the floor-area ratio cannot be computed.",
+)
+
+
+def _not_given(rule: str, facts: CheckFacts, limit: float, reason: Explanation) -> RuleResult:
+    """Return not_applicable: without the input the ratio cannot be measured."""
+    return unmeasured(rule, facts.zone_code, limit, "ratio", status="not_applicable", reason=reason)
