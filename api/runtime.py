@@ -5,11 +5,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.settings import Settings
 from plans.errors import StorageUnavailableError
-from plans.storage.database import check_storage_srid, make_engine
+from plans.storage.database import check_storage_srid, make_async_engine, make_engine
 from plans.storage.lifecycle import resolve_url
 
 logger = logging.getLogger("mukhattat")
@@ -24,7 +25,7 @@ def open_engine(settings: Settings, *, require_reachable: bool = True) -> Engine
     url = resolve_url(
         data_dir=settings.data_dir, server_url=settings.server_url, pg_bindir=settings.pg_bindir
     )
-    engine = make_engine(url)
+    engine = make_engine(url, short_queries=True)
     try:
         check_storage_srid(engine, settings.storage_srid)
     except StorageUnavailableError:
@@ -33,6 +34,16 @@ def open_engine(settings: Settings, *, require_reachable: bool = True) -> Engine
             raise
         logger.warning("database unreachable at start-up; serving 503 until it is back")
     return engine
+
+
+def open_read_engine(engine: Engine) -> AsyncEngine:
+    """Return an asyncio engine on `engine`'s database whose connections autocommit.
+
+    Reads served on the event loop with it need no worker thread and send no BEGIN/COMMIT.
+    """
+    url = engine.url.render_as_string(hide_password=False)
+    reads = make_async_engine(url, short_queries=True)
+    return reads.execution_options(isolation_level="AUTOCOMMIT")
 
 
 @contextmanager

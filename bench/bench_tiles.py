@@ -170,7 +170,9 @@ def throwaway_cluster() -> Iterator[str]:
 def prepare_database(server_url: str) -> Engine:
     """Create and migrate the benchmark database; return an engine on it (auto-prepare off)."""
     create_database(server_url, "mukhattat_bench")
-    engine = make_engine(database_url(server_url, "mukhattat_bench"), pool_size=1)
+    engine = make_engine(
+        database_url(server_url, "mukhattat_bench"), pool_size=1, short_queries=True
+    )
     event.listen(engine, "connect", _never_prepare)
     upgrade(engine, srid=SRID)
     return engine

@@ -7,12 +7,13 @@ same run, over the city centre:
 
 - tiles at z13, z15 and z17, zones and parcels: (a) the raw query, `tiles.mvt.zones_tile` /
   `parcels_tile` through one long-lived SQLAlchemy session (auto-prepare off, as `bench_tiles`
-  does); (a2) the request path in-process: a session per call from an engine like the app's,
-  the version lookup for zones, the tile, the commit; (b) the HTTP latency of the same tile from
-  one keep-alive `httpx.Client`, sequential requests. The three alternate run after run; medians
+  does); (a2) the request path in-process: a read session per call from an engine like the
+  app's, the versions and the tile in one query; (b) the HTTP latency of the same tile from one
+  keep-alive standard-library connection (`service.LeanClient`), sequential requests. The three alternate run after run; medians
   after a warm-up; target b/a <= 1.3. The HTTP body must equal the in-process tile, byte for byte.
 - zone tiles answered 304 to `If-None-Match` (target median <= 2 ms), against the HTTP floor
-  (`GET /conformance`: routing, middleware and JSON, no database).
+  (`GET /conformance`: routing, middleware and JSON, no database), and that floor through
+  `httpx.Client` to show what a heavier client adds.
 - `GET /collections/{parcels,zones}/items?limit=1000&bbox=<the z13 centre tile>` (1,000 features,
   target median <= 100 ms), against the storage function called in-process.
 
@@ -60,11 +61,19 @@ from bench_tiles import (
     prepare_database,
     throwaway_cluster,
 )
-from service import Service, start_service, stop_service, wait_ready
+from service import (
+    LeanClient,
+    LeanResponse,
+    Service,
+    server_stack,
+    start_service,
+    stop_service,
+    wait_ready,
+)
 
 from plans.storage.database import database_url, describe_server, make_engine
 from plans.storage.parcels import parcel_features
-from plans.storage.plan_versions import select_version_ids
+from plans.storage.plan_versions import version_ids_select
 from plans.storage.zones import zone_features
 
 ZOOMS = (13, 15, 17)
@@ -107,7 +116,8 @@ class Bench:
 
     raw: Session
     sessions: sessionmaker[Session]
-    client: httpx.Client
+    client: LeanClient
+    reference: httpx.Client  # the same server through httpx, to show what the client costs
     version_id: int
     runs: int
     workers: int
@@ -134,7 +144,9 @@ def interleaved_medians(calls: dict[str, Callable[[], object]], runs: int) -> di
     return {name: statistics.median(values) for name, values in times.items()}
 
 
-def http_get(client: httpx.Client, path: str, status: int, **headers: str) -> httpx.Response:
+def http_get(
+    client: LeanClient | httpx.Client, path: str, status: int, **headers: str
+) -> LeanResponse | httpx.Response:
     """GET `path`, read the whole body, and insist on `status`."""
     response = client.get(path, headers=headers)
     if response.status_code != status:
@@ -160,13 +172,13 @@ def raw_tile(bench: Bench, mvt: ModuleType, layer: str, tile: morecantile.Tile) 
 
 
 def request_path_tile(bench: Bench, mvt: ModuleType, layer: str, tile: morecantile.Tile) -> bytes:
-    """The tile as the route makes it, in-process: session, transaction, version lookup, commit."""
+    """The tile as the route makes it, in-process: a read session, versions looked up with it."""
     envelope = mvt.tile_envelope(tile.z, tile.x, tile.y)
-    with bench.sessions() as session, session.begin():
+    with bench.sessions() as session:
         if layer == "parcels":
             return bytes(mvt.parcels_tile(session, envelope))
-        version_ids = select_version_ids(session)
-        return bytes(mvt.zones_tile(session, envelope, version_ids=version_ids))
+        versions = version_ids_select(on=dt.date.today())
+        return bytes(mvt.zones_tile_of(session, envelope, versions)[1])
 
 
 def same_tile(expected: bytes, got: bytes) -> str:
@@ -203,7 +215,7 @@ def measure_tile(bench: Bench, mvt: ModuleType, layer: str, tile: morecantile.Ti
     notes = (
         f"tile {tile.z}/{tile.x}/{tile.y}, {_size(len(body))}"
         f"{', below the layer min zoom: ratio not meaningful' if empty else ''}; "
-        f"in-process request path (session, version lookup, commit) {_fmt(medians['path'])}; "
+        f"in-process request path (read session, versions and tile in one query) {_fmt(medians['path'])}; "
         f"request path / HTTP vs raw tile: {same}"
     )
     return Row(
@@ -222,7 +234,10 @@ def measure_not_modified(bench: Bench, tile: morecantile.Tile) -> Row:
     etag = http_get(bench.client, path, 200).headers["etag"]
     cached = partial(http_get, bench.client, path, 304, **{"If-None-Match": etag})
     floor = partial(http_get, bench.client, "/conformance", 200)
-    medians = interleaved_medians({"cached": cached, "floor": floor}, bench.runs)
+    httpx_floor = partial(http_get, bench.reference, "/conformance", 200)
+    medians = interleaved_medians(
+        {"cached": cached, "floor": floor, "httpx": httpx_floor}, bench.runs
+    )
     return Row(
         benchmark=f"zones tile 304 HTTP z{tile.z} ({_workers(bench.workers)})",
         median_ms=medians["cached"],
@@ -230,7 +245,8 @@ def measure_not_modified(bench: Bench, tile: morecantile.Tile) -> Row:
         target=f"≤ {TARGET_304_MS:g} ms",
         met=medians["cached"] <= TARGET_304_MS,
         notes=f"tile {tile.z}/{tile.x}/{tile.y}, If-None-Match {etag}; "
-        "baseline = GET /conformance (no database) on the same connection",
+        "baseline = GET /conformance (no database) on the same connection; the same "
+        f"through httpx.Client: {_fmt(medians['httpx'])} ms",
     )
 
 
@@ -303,7 +319,7 @@ def measure_service(bench: Bench) -> list[Row]:
     return rows
 
 
-def profile(service: Service, client: httpx.Client, out: Path, seconds: float, spy: str) -> None:
+def profile(service: Service, client: LeanClient, out: Path, seconds: float, spy: str) -> None:
     """Sample the server with py-spy while the z17 zones tile is requested; print hot frames."""
     command = [spy, "record", "--format", "raw", "--rate", "500", "--subprocesses"]
     command += ["--pid", str(service.process.pid), "--output", str(out), "--nonblocking"]
@@ -431,17 +447,19 @@ def _stop(signum: int, _frame: FrameType | None) -> None:
 def run_services(args: argparse.Namespace, engine: Engine, url: str, version_id: int) -> list[Row]:
     """Start the service once per worker count and measure it; profile the first if asked."""
     rows: list[Row] = []
-    app_engine = make_engine(url)  # like the app's: pre-ping, psycopg's auto-prepare
+    app_engine = make_engine(url, short_queries=True)  # like the app's: pre-ping, auto-prepare
+    reads = app_engine.execution_options(isolation_level="AUTOCOMMIT")  # the app's read sessions
     folder = Path(tempfile.mkdtemp(prefix="mukhattat-http-"))
     try:
         with Session(engine) as raw:
             for workers in args.workers:
                 with (
                     serving(url, folder / f"w{workers}", workers) as service,
-                    httpx.Client(base_url=service.base, timeout=TIMEOUT_S) as client,
+                    httpx.Client(base_url=service.base, timeout=TIMEOUT_S) as reference,
+                    contextlib.closing(LeanClient(service.base, timeout=TIMEOUT_S)) as client,
                 ):
-                    bench = Bench(raw, sessionmaker(app_engine), client, version_id, args.runs,
-                                  workers)  # fmt: skip
+                    bench = Bench(raw, sessionmaker(reads), client, reference, version_id,
+                                  args.runs, workers)  # fmt: skip
                     rows += measure_service(bench)
                     if args.profile and workers == args.workers[0]:
                         profile(service, client, args.profile, args.profile_seconds, args.py_spy)
@@ -472,8 +490,8 @@ def main(argv: Sequence[str]) -> int:
     signal.alarm(0)
     context = (
         f"{len(city.zone_codes):,} zones / {len(city.parcel_numbers):,} parcels, {args.runs} runs "
-        f"(medians after {WARM_UP} warm-up), one keep-alive httpx.Client, sequential, loopback; "
-        f"uvicorn (h11, asyncio), non-durable cluster; PostgreSQL "
+        f"(medians after {WARM_UP} warm-up), one keep-alive http.client connection, sequential, loopback; "
+        f"uvicorn ({server_stack()}), non-durable cluster; PostgreSQL "
         f"{versions['postgresql'].split()[0]}, PostGIS {versions['postgis']}; "
         f"load avg {load:.1f} before"
     )

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import morecantile
-from sqlalchemy import ColumnElement, func, literal_column, select, text
+from sqlalchemy import ColumnElement, Select, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from plans.storage.models import Parcel, Zone, ZoneGeneralised
@@ -62,48 +62,70 @@ def zones_tile(session: Session, envelope: TileEnvelope, *, version_ids: Sequenc
     """
     if not version_ids:
         return b""
-    if envelope.zoom <= GENERALISED_MAX_ZOOM:
-        return _tile(
-            session,
-            envelope,
-            layer="zones",
-            geom=ZoneGeneralised.geom_3857,
-            columns=[ZoneGeneralised.id, ZoneGeneralised.zone_code],
-            where=[ZoneGeneralised.plan_version_id.in_(version_ids)],
-        )
-    return _tile(
-        session,
-        envelope,
-        layer="zones",
-        geom=Zone.geom_3857,
-        columns=[Zone.id, Zone.zone_code, Zone.confidence],
-        where=[Zone.plan_version_id.in_(version_ids)],
-    )
+    return _bytes(session.scalar(_zones_query(envelope, list(version_ids))))
+
+
+def zones_tile_of(
+    session: Session, envelope: TileEnvelope, versions: Select[int]
+) -> tuple[list[int], bytes]:
+    """Return the ids of the plan versions `versions` selects and their zones tile.
+
+    One round trip: a tile request learns which versions it shows (its ETag) while its zones
+    are encoded (`plans.storage.plan_versions.version_ids_select` builds `versions`).
+    """
+    shown = versions.cte("shown")
+    ids = select(func.array_agg(shown.c.id)).scalar_subquery()
+    tile = _zones_query(envelope, select(shown.c.id)).scalar_subquery()
+    found, data = session.execute(select(ids, tile)).one()
+    return sorted(found or []), _bytes(data)
 
 
 def parcels_tile(session: Session, envelope: TileEnvelope) -> bytes:
     """Return the `parcels` layer tile (parcel number); empty below `PARCELS_MIN_ZOOM`."""
     if envelope.zoom < PARCELS_MIN_ZOOM:
         return b""
-    return _tile(
-        session,
+    query = _tile_query(
         envelope,
         layer="parcels",
         geom=Parcel.geom_3857,
         columns=[Parcel.id, Parcel.number],
         where=[],
     )
+    return _bytes(session.scalar(query))
 
 
-def _tile(
-    session: Session,
+def _zones_query(envelope: TileEnvelope, versions: Sequence[int] | Select[int]) -> Select[Any]:
+    if envelope.zoom <= GENERALISED_MAX_ZOOM:
+        return _tile_query(
+            envelope,
+            layer="zones",
+            geom=ZoneGeneralised.geom_3857,
+            columns=[ZoneGeneralised.id, ZoneGeneralised.zone_code],
+            where=[ZoneGeneralised.plan_version_id.in_(versions)],
+        )
+    return _tile_query(
+        envelope,
+        layer="zones",
+        geom=Zone.geom_3857,
+        columns=[Zone.id, Zone.zone_code, Zone.confidence],
+        where=[Zone.plan_version_id.in_(versions)],
+    )
+
+
+def _tile_query(
     envelope: TileEnvelope,
     *,
     layer: str,
     geom: Any,
     columns: Sequence[Any],
     where: Sequence[ColumnElement[bool]],
-) -> bytes:
+) -> Select[Any]:
+    """Select one layer's MVT for the envelope.
+
+    Run it on connections made with `plans.storage.database.SHORT_QUERY_OPTIONS` (no parallel
+    workers, no JIT): a parallel plan costs more to start (25-60 ms here) than a tile query
+    takes serially (bench/RESULTS.md).
+    """
     box = func.ST_MakeEnvelope(*envelope.bounds, 3857)
     simplified = func.ST_Simplify(geom, envelope.pixel, True)
     rows = (
@@ -115,11 +137,10 @@ def _tile(
         )
         .subquery("mvt_rows")
     )
-    query = select(
+    return select(
         func.ST_AsMVT(literal_column("mvt_rows"), layer, EXTENT, "geom", "id")
     ).select_from(rows)
-    # A parallel plan costs more to start (25-60 ms here) than a tile query takes serially
-    # (bench/RESULTS.md, bench_tiles.py); SET LOCAL ends with the request's transaction.
-    session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
-    data = session.scalar(query)
+
+
+def _bytes(data: Any) -> bytes:
     return bytes(data) if data else b""

@@ -4,10 +4,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
-from api.deps import MAX_ID, SessionDep
+from api.deps import MAX_ID, ReadSessionDep
 from api.errors import BadParameterError
 from plans.errors import NotFoundError
 from plans.records import Feature, FeaturePage
@@ -31,19 +32,42 @@ COLLECTIONS: dict[str, dict[str, str]] = {
 MAX_LIMIT = 10_000
 
 
-@dataclass
+class GeoJSONResponse(Response):
+    """GeoJSON encoded by orjson, which embeds the geometries' PostGIS text as it is."""
+
+    media_type = GEOJSON
+
+    def render(self, content: Any) -> bytes:
+        """Encode `content` (geometries as `orjson.Fragment`)."""
+        return orjson.dumps(content)
+
+
+@dataclass(frozen=True)
 class ItemsParams:
     """Query parameters of `/collections/{id}/items`."""
 
-    bbox: Annotated[str | None, Query(description="minLon,minLat,maxLon,maxLat (EPSG:4326)")] = None
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100
-    offset: Annotated[int, Query(ge=0)] = 0
+    bbox: str | None
+    limit: int
+    offset: int
+    datetime: str | None
+    version: int | None
+
+
+async def items_params(
+    bbox: Annotated[
+        str | None, Query(description="minLon,minLat,maxLon,maxLat (EPSG:4326)")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
     datetime: Annotated[
         str | None, Query(description="zones in force on this date (YYYY-MM-DD)")
-    ] = None
+    ] = None,
     version: Annotated[
         int | None, Query(ge=1, le=MAX_ID, description="a plan version id (e.g. a draft)")
-    ] = None
+    ] = None,
+) -> ItemsParams:
+    """Gather the items query parameters (async: no thread is taken for it)."""
+    return ItemsParams(bbox=bbox, limit=limit, offset=offset, datetime=datetime, version=version)
 
 
 def landing_document(request: Request) -> dict[str, Any]:
@@ -91,18 +115,18 @@ def read_collection(collection_id: str, request: Request) -> dict[str, Any]:
 
 
 @router.get("/collections/{collection_id}/items", summary="Features of a collection")
-def read_items(
+async def read_items(
     collection_id: str,
     request: Request,
-    session: SessionDep,
-    params: Annotated[ItemsParams, Depends()],
-) -> JSONResponse:
+    session: ReadSessionDep,
+    params: Annotated[ItemsParams, Depends(items_params)],
+) -> GeoJSONResponse:
     """Return a page of features as a GeoJSON FeatureCollection with paging links."""
     _require_collection(collection_id)
     bbox = parse_bbox(params.bbox) if params.bbox else None
     if collection_id == "zones":
-        page = zone_features(
-            session,
+        page = await session.run_sync(
+            zone_features,
             bbox=bbox,
             plan_version_id=params.version,
             on=parse_date(params.datetime) if params.datetime else None,
@@ -110,22 +134,24 @@ def read_items(
             offset=params.offset,
         )
     else:
-        page = parcel_features(session, bbox=bbox, limit=params.limit, offset=params.offset)
+        page = await session.run_sync(
+            parcel_features, bbox=bbox, limit=params.limit, offset=params.offset
+        )
     body = _feature_collection(page, str(request.url), _next_url(request, page))
-    return JSONResponse(body, media_type=GEOJSON)
+    return GeoJSONResponse(body)
 
 
 @router.get("/collections/{collection_id}/items/{feature_id}", summary="One feature")
-def read_item(
-    collection_id: str, feature_id: Annotated[int, Path(ge=1, le=MAX_ID)], session: SessionDep
-) -> JSONResponse:
+async def read_item(
+    collection_id: str, feature_id: Annotated[int, Path(ge=1, le=MAX_ID)], session: ReadSessionDep
+) -> GeoJSONResponse:
     """Return one feature by id."""
     _require_collection(collection_id)
     finder = zone_feature if collection_id == "zones" else parcel_feature
-    feature = finder(session, feature_id)
+    feature = await session.run_sync(finder, feature_id)
     if feature is None:
         raise NotFoundError(f"no feature {feature_id} in collection {collection_id!r}")
-    return JSONResponse(_feature(feature), media_type=GEOJSON)
+    return GeoJSONResponse(_feature(feature))
 
 
 def parse_bbox(text: str) -> tuple[float, float, float, float]:
@@ -176,7 +202,7 @@ def _feature(feature: Feature) -> dict[str, Any]:
     return {
         "type": "Feature",
         "id": feature.id,
-        "geometry": feature.geometry,
+        "geometry": orjson.Fragment(feature.geometry_json),
         "properties": feature.properties,
     }
 

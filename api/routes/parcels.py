@@ -4,10 +4,10 @@ import datetime as dt
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Path
 
 from api.deps import MAX_ID, SessionDep
-from api.routes.tiles import VersionParams
+from api.routes.tiles import VersionDep
 from plans.rulesets import zone_rules_in_force
 from plans.storage.parcels import parcel_zoning
 from plans.storage.plan_versions import select_version_ids
@@ -20,7 +20,7 @@ router = APIRouter(tags=["parcels"])
 def read_parcel_zoning(
     parcel_id: Annotated[int, Path(ge=1, le=MAX_ID)],
     session: SessionDep,
-    params: Annotated[VersionParams, Depends()],
+    params: VersionDep,
 ) -> dict[str, Any]:
     """Return the parcel's number and area, each zone's share of it, names and rules in force."""
     version_ids = select_version_ids(session, plan_version_id=params.version, on=params.date)

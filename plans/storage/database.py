@@ -1,16 +1,81 @@
 """Engines, database creation and the checks that a database is the one this deployment expects."""
 
+import time
+from functools import partial
+
 import psycopg
 from psycopg import sql
-from sqlalchemy import Engine, create_engine, make_url, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Dialect, Engine, create_engine, event, make_url, text
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.exc import DisconnectionError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
 from plans.errors import StorageCRSMismatchError, StorageUnavailableError
 
+SHORT_QUERY_OPTIONS = "-c jit=off -c max_parallel_workers_per_gather=0"
+"""Server settings of a connection that serves many short requests (tiles, features, checks).
 
-def make_engine(url: str, *, pool_size: int = 5) -> Engine:
-    """Return an engine for `url` that checks connections before use (survives server restarts)."""
-    return create_engine(url, pool_pre_ping=True, pool_size=pool_size)
+JIT compiling and starting parallel workers cost more than these indexed reads take (17 ms of
+JIT and 25-60 ms of worker start-up against 1-20 ms queries: bench/RESULTS.md); set once per
+connection, they save the round trip a ``SET LOCAL`` per request would cost.
+"""
+
+
+IDLE_PING_S = 1.0
+"""A pooled connection idle for longer than this is pinged before use."""
+
+
+def make_engine(url: str, *, pool_size: int = 5, short_queries: bool = False) -> Engine:
+    """Return an engine for `url` that checks idle connections before use (survives restarts).
+
+    A connection back in use within `IDLE_PING_S` is not pinged: under load that saves a round
+    trip per request, and a server restart in that second is still caught, by the failing query,
+    which makes SQLAlchemy discard every pooled connection. With `short_queries`, connections
+    run without JIT and parallel workers (`SHORT_QUERY_OPTIONS`): what a web service answering
+    small indexed reads wants.
+    """
+    connect_args = {"options": SHORT_QUERY_OPTIONS} if short_queries else {}
+    engine = create_engine(url, pool_size=pool_size, connect_args=connect_args)
+    _ping_idle_connections(engine)
+    return engine
+
+
+def make_async_engine(url: str, *, pool_size: int = 5, short_queries: bool = False) -> AsyncEngine:
+    """Return an asyncio engine for `url`, its connections made and checked as `make_engine`'s.
+
+    For reads served on the event loop: a route then needs no worker thread, whose hand-over
+    costs about 0.45 ms a request on this 2-core machine (bench/RESULTS.md, 2026-12-04).
+    """
+    connect_args = {"options": SHORT_QUERY_OPTIONS} if short_queries else {}
+    engine = create_async_engine(url, pool_size=pool_size, connect_args=connect_args)
+    _ping_idle_connections(engine.sync_engine)
+    return engine
+
+
+def _ping_idle_connections(engine: Engine) -> None:
+    event.listen(engine, "checkin", _mark_idle)
+    event.listen(engine, "checkout", partial(_ping_if_idle, engine.dialect))
+
+
+def _mark_idle(_dbapi_connection: object, record: ConnectionPoolEntry) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(
+    dialect: Dialect,
+    dbapi_connection: DBAPIConnection,
+    record: ConnectionPoolEntry,
+    _proxy: PoolProxiedConnection,
+) -> None:
+    idle_since = record.info.pop("idle_since", None)
+    if idle_since is None or time.monotonic() - idle_since < IDLE_PING_S:
+        return
+    try:
+        dialect.do_ping(dbapi_connection)
+    except dialect.loaded_dbapi.Error as exc:
+        # The pool discards this connection and checks out another (SQLAlchemy PoolEvents).
+        raise DisconnectionError(f"pooled connection lost: {exc}") from exc
 
 
 def create_database(admin_url: str, name: str, *, template: str | None = None) -> bool:

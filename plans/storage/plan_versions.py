@@ -3,7 +3,7 @@
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from plans.errors import NotFoundError
@@ -97,14 +97,21 @@ def current_in_force(session: Session, plan: Plan) -> PlanVersion | None:
 
 def versions_in_force_ids(session: Session, on: dt.date) -> list[int]:
     """Return the ids of every plan version in force on date `on`."""
-    return list(
-        session.scalars(
-            select(PlanVersion.id).where(
-                PlanVersion.status.in_(PUBLISHED),
-                PlanVersion.effective_from <= on,
-                or_(PlanVersion.effective_to.is_(None), PlanVersion.effective_to > on),
-            )
-        )
+    return list(session.scalars(version_ids_select(on=on)))
+
+
+def version_ids_select(*, plan_version_id: int | None = None, on: dt.date) -> Select[int]:
+    """Select the ids of `plan_version_id` if named, else of the versions in force on `on`.
+
+    A statement rather than a list, so that a tile can look its versions up in the same round
+    trip as its zones (`tiles.mvt.zones_tile_of`).
+    """
+    if plan_version_id is not None:
+        return select(PlanVersion.id).where(PlanVersion.id == plan_version_id)
+    return select(PlanVersion.id).where(
+        PlanVersion.status.in_(PUBLISHED),
+        PlanVersion.effective_from <= on,
+        or_(PlanVersion.effective_to.is_(None), PlanVersion.effective_to > on),
     )
 
 
@@ -115,11 +122,16 @@ def select_version_ids(
 
     `on` defaults to today: what the public sees unless it asks for history or a draft.
     """
-    if plan_version_id is None:
-        return versions_in_force_ids(session, on or dt.date.today())
-    if session.get(PlanVersion, plan_version_id) is None:
+    on = on or dt.date.today()
+    ids = list(session.scalars(version_ids_select(plan_version_id=plan_version_id, on=on)))
+    require_version(plan_version_id, ids)
+    return ids
+
+
+def require_version(plan_version_id: int | None, found: list[int]) -> None:
+    """Raise `NotFoundError` if a named plan version was not among the versions `found`."""
+    if plan_version_id is not None and plan_version_id not in found:
         raise NotFoundError(f"no plan version with id {plan_version_id}")
-    return [plan_version_id]
 
 
 def list_versions(

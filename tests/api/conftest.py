@@ -7,9 +7,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from api.app import create_app
-from api.deps import get_session
 from api.settings import Settings
 from plans.demo import load_sample
+from tests.api.sessions import use_test_session
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def client(engine, session: Session, tmp_path) -> Iterator[TestClient]:
         database_url=engine.url.render_as_string(hide_password=False), data_dir=tmp_path
     )
     app = create_app(settings)
-    app.dependency_overrides[get_session] = lambda: session
+    use_test_session(app, session)
     with TestClient(app) as test_client:
         yield test_client
 

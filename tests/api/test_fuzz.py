@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import positive_data_acceptance
 
 from api.app import create_app
-from api.deps import get_session
 from api.settings import Settings
+from tests.api.sessions import use_test_session
 
 EXAMPLES_PER_OPERATION = 12
 
@@ -32,7 +32,7 @@ def api_schema(engine, session, tmp_path, sample):
     app = create_app(
         Settings(database_url=engine.url.render_as_string(hide_password=False), data_dir=tmp_path)
     )
-    app.dependency_overrides[get_session] = lambda: session
+    use_test_session(app, session)
     return schemathesis.openapi.from_asgi("/openapi.json", app)
 
 

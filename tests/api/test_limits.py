@@ -5,11 +5,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from api.app import create_app
-from api.deps import get_session
 from api.settings import Settings
 from plans.access import create_api_key
 from plans.storage.models import PlanVersion
 from plans.storage.municipalities import ensure_municipality
+from tests.api.sessions import use_test_session
 from tests.factories import write_sheet_files
 
 
@@ -22,7 +22,7 @@ def small_client(engine, session, tmp_path):
         max_body_kb=4,
     )
     app = create_app(settings)
-    app.dependency_overrides[get_session] = lambda: session
+    use_test_session(app, session)
     with TestClient(app) as client:
         yield client
 
@@ -136,7 +136,7 @@ def test_scan_over_pixel_limit_refused_before_decoding(engine, session, tmp_path
         max_scan_pixels=1000,
     )
     app = create_app(settings)
-    app.dependency_overrides[get_session] = lambda: session
+    use_test_session(app, session)
     scan, gcps, legend, _sheet = write_sheet_files(tmp_path)
     files = {
         "scan": (scan.name, scan.read_bytes()),

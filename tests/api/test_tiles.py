@@ -20,6 +20,19 @@ def test_zone_tile_not_modified(client, sample):
     assert again.content == b""
 
 
+def test_stale_etag_gets_the_tile(client, sample):
+    fresh = client.get(URL)
+    again = client.get(URL, headers={"If-None-Match": '"zones-stale"'})
+    assert again.status_code == 200
+    assert again.content == fresh.content
+    assert again.headers["etag"] == fresh.headers["etag"]
+
+
+def test_unknown_version_with_etag_answers_404(client, sample):
+    response = client.get(URL, params={"version": 999999}, headers={"If-None-Match": '"x"'})
+    assert response.status_code == 404
+
+
 def test_etag_changes_with_version_shown(client, sample):
     today = client.get(URL).headers["etag"]
     before = client.get(URL, params={"date": "2023-01-01"})

@@ -1,0 +1,25 @@
+"""Serve an app's requests from the test's rolled-back session."""
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import FastAPI
+from sqlalchemy.orm import Session
+
+from api.deps import get_read_session, get_session
+
+
+class SyncReads:
+    """The test's session behind what read routes use (`AsyncSession.run_sync`)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    async def run_sync(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        return function(self.session, *args, **kwargs)
+
+
+def use_test_session(app: FastAPI, session: Session) -> None:
+    """Make every route of `app` read and write through `session`."""
+    app.dependency_overrides[get_session] = lambda: session
+    app.dependency_overrides[get_read_session] = lambda: SyncReads(session)
