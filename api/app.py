@@ -1,5 +1,7 @@
 """The FastAPI application factory."""
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
@@ -24,6 +26,7 @@ from api.routes import (
 )
 from api.runtime import open_engine, open_read_engine
 from api.settings import Settings, get_settings
+from plans.storage.version_watch import VersionCache, watch_versions
 
 UPLOAD_PATH_ENDINGS = ("/versions", "/parcels", "/verify", "/scans")
 
@@ -38,9 +41,15 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.engine = engine
         app.state.sessions = sessionmaker(engine)
         app.state.read_sessions = async_sessionmaker(reads)
+        app.state.versions = VersionCache()
+        url = engine.url.render_as_string(hide_password=False)
+        watcher = asyncio.create_task(watch_versions(url, app.state.versions))
         try:
             yield
         finally:
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
             await reads.dispose()
             engine.dispose()
 

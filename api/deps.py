@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from api.settings import Settings
+from plans.storage.version_watch import VersionCache
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -40,8 +41,15 @@ async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
         await session.close()
 
 
+async def get_version_cache(request: Request) -> VersionCache:
+    """Return the process's cache of the plan versions shown (kept fresh by notifications)."""
+    cache: VersionCache = request.app.state.versions
+    return cache
+
+
 MAX_ID = 2_147_483_647  # PostgreSQL integer keys; larger ids cannot exist
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session, scope="function")]
+VersionCacheDep = Annotated[VersionCache, Depends(get_version_cache)]

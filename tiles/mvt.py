@@ -65,21 +65,6 @@ def zones_tile(session: Session, envelope: TileEnvelope, *, version_ids: Sequenc
     return _bytes(session.scalar(_zones_query(envelope, list(version_ids))))
 
 
-def zones_tile_of(
-    session: Session, envelope: TileEnvelope, versions: Select[int]
-) -> tuple[list[int], bytes]:
-    """Return the ids of the plan versions `versions` selects and their zones tile.
-
-    One round trip: a tile request learns which versions it shows (its ETag) while its zones
-    are encoded (`plans.storage.plan_versions.version_ids_select` builds `versions`).
-    """
-    shown = versions.cte("shown")
-    ids = select(func.array_agg(shown.c.id)).scalar_subquery()
-    tile = _zones_query(envelope, select(shown.c.id)).scalar_subquery()
-    found, data = session.execute(select(ids, tile)).one()
-    return sorted(found or []), _bytes(data)
-
-
 def parcels_tile(session: Session, envelope: TileEnvelope) -> bytes:
     """Return the `parcels` layer tile (parcel number); empty below `PARCELS_MIN_ZOOM`."""
     if envelope.zoom < PARCELS_MIN_ZOOM:
@@ -94,21 +79,21 @@ def parcels_tile(session: Session, envelope: TileEnvelope) -> bytes:
     return _bytes(session.scalar(query))
 
 
-def _zones_query(envelope: TileEnvelope, versions: Sequence[int] | Select[int]) -> Select[Any]:
+def _zones_query(envelope: TileEnvelope, version_ids: Sequence[int]) -> Select[Any]:
     if envelope.zoom <= GENERALISED_MAX_ZOOM:
         return _tile_query(
             envelope,
             layer="zones",
             geom=ZoneGeneralised.geom_3857,
             columns=[ZoneGeneralised.id, ZoneGeneralised.zone_code],
-            where=[ZoneGeneralised.plan_version_id.in_(versions)],
+            where=[ZoneGeneralised.plan_version_id.in_(version_ids)],
         )
     return _tile_query(
         envelope,
         layer="zones",
         geom=Zone.geom_3857,
         columns=[Zone.id, Zone.zone_code, Zone.confidence],
-        where=[Zone.plan_version_id.in_(versions)],
+        where=[Zone.plan_version_id.in_(version_ids)],
     )
 
 

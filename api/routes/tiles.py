@@ -8,19 +8,13 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.deps import MAX_ID, ReadSessionDep
+from api.deps import MAX_ID, ReadSessionDep, VersionCacheDep
 from plans.errors import NotFoundError
-from plans.storage.plan_versions import require_version, select_version_ids, version_ids_select
+from plans.storage.plan_versions import select_version_ids
+from plans.storage.version_watch import VersionCache
 from plans.storage.zones import zone_codes, zones_extent_lonlat
 from plans.symbology import legend
-from tiles.mvt import (
-    MAX_ZOOM,
-    TileOutOfRangeError,
-    parcels_tile,
-    tile_envelope,
-    zones_tile,
-    zones_tile_of,
-)
+from tiles.mvt import MAX_ZOOM, TileOutOfRangeError, parcels_tile, tile_envelope, zones_tile
 from tiles.style import maplibre_style
 
 router = APIRouter(tags=["tiles"])
@@ -63,13 +57,10 @@ async def read_tile(
     y: Annotated[int, Path(ge=0)],
     request: Request,
     session: ReadSessionDep,
+    cache: VersionCacheDep,
     params: VersionDep,
 ) -> Response:
-    """Return one Mapbox vector tile; zone tiles carry an ETag of the versions they show.
-
-    A zone tile without `If-None-Match` learns its versions in the same query as its zones;
-    with one, the versions are looked up first so that a 304 costs one small query.
-    """
+    """Return one Mapbox vector tile; zone tiles carry an ETag of the versions they show."""
     try:
         envelope = tile_envelope(z, x, y)
     except TileOutOfRangeError as exc:
@@ -78,25 +69,25 @@ async def read_tile(
         body = await session.run_sync(parcels_tile, envelope)
         headers = {"Cache-Control": f"public, max-age={PARCELS_MAX_AGE_S}"}
         return Response(body, media_type=MVT, headers=headers)
-    cached = request.headers.get("if-none-match")
-    if cached is None:
-        versions = version_ids_select(plan_version_id=params.version, on=_day(params))
-        version_ids, body = await session.run_sync(zones_tile_of, envelope, versions)
-        require_version(params.version, version_ids)
-    else:
-        version_ids = await _version_ids(session, params)
-        if cached == _etag(version_ids):
-            return Response(status_code=304, headers=_zone_headers(version_ids))
-        body = await session.run_sync(zones_tile, envelope, version_ids=version_ids)
-    return Response(body, media_type=MVT, headers=_zone_headers(version_ids))
+    version_ids = await _version_ids(session, cache, params)
+    etag = _etag(version_ids)
+    headers = {"ETag": etag, "Cache-Control": "public, max-age=300, must-revalidate"}
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    body = await session.run_sync(zones_tile, envelope, version_ids=version_ids)
+    return Response(body, media_type=MVT, headers=headers)
 
 
 @router.get("/tiles/{layer}.json", summary="TileJSON of a layer")
 async def read_tilejson(
-    layer: Layer, request: Request, session: ReadSessionDep, params: VersionDep
+    layer: Layer,
+    request: Request,
+    session: ReadSessionDep,
+    cache: VersionCacheDep,
+    params: VersionDep,
 ) -> dict[str, Any]:
     """Describe a vector tile layer (TileJSON 3.0.0)."""
-    version_ids = await _version_ids(session, params)
+    version_ids = await _version_ids(session, cache, params)
     query = f"?{request.url.query}" if request.url.query else ""
     base = str(request.base_url).rstrip("/")
     extent = await session.run_sync(zones_extent_lonlat, version_ids)
@@ -114,18 +105,20 @@ async def read_tilejson(
 
 @router.get("/style.json", summary="MapLibre style of the zones and parcels")
 async def read_style(
-    request: Request, session: ReadSessionDep, params: VersionDep
+    request: Request, session: ReadSessionDep, cache: VersionCacheDep, params: VersionDep
 ) -> dict[str, Any]:
     """Return the MapLibre GL style drawn from the one symbology."""
-    codes = await session.run_sync(zone_codes, await _version_ids(session, params))
+    codes = await session.run_sync(zone_codes, await _version_ids(session, cache, params))
     base = str(request.base_url).rstrip("/")
     return maplibre_style(codes, tiles_base=f"{base}/tiles")
 
 
 @router.get("/legend.json", summary="Legend of the zones shown")
-async def read_legend(session: ReadSessionDep, params: VersionDep) -> list[dict[str, Any]]:
+async def read_legend(
+    session: ReadSessionDep, cache: VersionCacheDep, params: VersionDep
+) -> list[dict[str, Any]]:
     """Return the legend entries (colour, hatch, names in Arabic and English) of the zones shown."""
-    codes = await session.run_sync(zone_codes, await _version_ids(session, params))
+    codes = await session.run_sync(zone_codes, await _version_ids(session, cache, params))
     return [
         {
             "code": s.code,
@@ -138,18 +131,17 @@ async def read_legend(session: ReadSessionDep, params: VersionDep) -> list[dict[
     ]
 
 
-async def _version_ids(session: AsyncSession, params: VersionParams) -> list[int]:
-    return await session.run_sync(
-        select_version_ids, plan_version_id=params.version, on=params.date
-    )
-
-
-def _day(params: VersionParams) -> dt.date:
-    return params.date or dt.date.today()
-
-
-def _zone_headers(version_ids: list[int]) -> dict[str, str]:
-    return {"ETag": _etag(version_ids), "Cache-Control": "public, max-age=300, must-revalidate"}
+async def _version_ids(
+    session: AsyncSession, cache: VersionCache, params: VersionParams
+) -> list[int]:
+    """Return the versions shown: cached in the process, else looked up (and kept if fresh)."""
+    key = (params.version, params.date or dt.date.today())
+    version_ids = cache.get(key)
+    if version_ids is None:
+        generation = cache.generation
+        version_ids = await session.run_sync(select_version_ids, plan_version_id=key[0], on=key[1])
+        cache.put(key, version_ids, generation=generation)
+    return version_ids
 
 
 def _etag(version_ids: list[int]) -> str:

@@ -103,8 +103,7 @@ def versions_in_force_ids(session: Session, on: dt.date) -> list[int]:
 def version_ids_select(*, plan_version_id: int | None = None, on: dt.date) -> Select[int]:
     """Select the ids of `plan_version_id` if named, else of the versions in force on `on`.
 
-    A statement rather than a list, so that a tile can look its versions up in the same round
-    trip as its zones (`tiles.mvt.zones_tile_of`).
+    A statement rather than a list, so that other queries can embed it.
     """
     if plan_version_id is not None:
         return select(PlanVersion.id).where(PlanVersion.id == plan_version_id)
@@ -124,14 +123,9 @@ def select_version_ids(
     """
     on = on or dt.date.today()
     ids = list(session.scalars(version_ids_select(plan_version_id=plan_version_id, on=on)))
-    require_version(plan_version_id, ids)
-    return ids
-
-
-def require_version(plan_version_id: int | None, found: list[int]) -> None:
-    """Raise `NotFoundError` if a named plan version was not among the versions `found`."""
-    if plan_version_id is not None and plan_version_id not in found:
+    if plan_version_id is not None and not ids:
         raise NotFoundError(f"no plan version with id {plan_version_id}")
+    return ids
 
 
 def list_versions(

@@ -6,7 +6,8 @@ from typing import Any
 from fastapi import FastAPI
 from sqlalchemy.orm import Session
 
-from api.deps import get_read_session, get_session
+from api.deps import get_read_session, get_session, get_version_cache
+from plans.storage.version_watch import VersionCache
 
 
 class SyncReads:
@@ -20,6 +21,16 @@ class SyncReads:
 
 
 def use_test_session(app: FastAPI, session: Session) -> None:
-    """Make every route of `app` read and write through `session`."""
+    """Make every route of `app` read and write through `session`.
+
+    The versions cache is one that never trusts itself: the test's writes are never committed,
+    so no notification would ever tell it they happened.
+    """
     app.dependency_overrides[get_session] = lambda: session
     app.dependency_overrides[get_read_session] = lambda: SyncReads(session)
+    app.dependency_overrides[get_version_cache] = _never_listening
+
+
+def _never_listening() -> VersionCache:
+    # Not `VersionCache` itself: FastAPI would take its `size` keyword for a query parameter.
+    return VersionCache()

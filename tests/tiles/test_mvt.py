@@ -5,14 +5,8 @@ import morecantile
 import pytest
 
 from plans.demo import load_sample
-from plans.storage.plan_versions import version_ids_select, versions_in_force_ids
-from tiles.mvt import (
-    TileOutOfRangeError,
-    parcels_tile,
-    tile_envelope,
-    zones_tile,
-    zones_tile_of,
-)
+from plans.storage.plan_versions import versions_in_force_ids
+from tiles.mvt import TileOutOfRangeError, parcels_tile, tile_envelope, zones_tile
 
 TMS = morecantile.tms.get("WebMercatorQuad")
 TOWN_CENTRE = (39.2045, 21.5515)  # inside the sample town
@@ -67,17 +61,3 @@ def test_low_zoom_draws_generalised_zones(session, town):
     features = decoded["zones"]["features"]
     assert {f["properties"]["zone_code"] for f in features} >= {"RES_A", "COM", "ROAD"}
     assert all(set(f["properties"]) == {"zone_code"} for f in features)  # no per-zone detail
-
-
-@pytest.mark.parametrize("zoom", [13, 15])
-def test_tile_of_selected_versions_equals_tile_of_their_ids(session, town, zoom):
-    versions = version_ids_select(on=dt.date.today())
-    ids, tile = zones_tile_of(session, _envelope(zoom), versions)
-    assert ids == sorted(town)
-    assert tile == zones_tile(session, _envelope(zoom), version_ids=town)
-    assert mapbox_vector_tile.decode(tile)["zones"]["features"]
-
-
-def test_tile_of_no_selected_version_is_empty(session, town):
-    versions = version_ids_select(on=dt.date(1900, 1, 1))
-    assert zones_tile_of(session, _envelope(15), versions) == ([], b"")
