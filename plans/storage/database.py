@@ -13,12 +13,17 @@ from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
 from plans.errors import StorageCRSMismatchError, StorageUnavailableError
 
-SHORT_QUERY_OPTIONS = "-c jit=off -c max_parallel_workers_per_gather=0"
+SHORT_QUERY_OPTIONS = (
+    "-c jit=off -c max_parallel_workers_per_gather=0 -c plan_cache_mode=force_custom_plan"
+)
 """Server settings of a connection that serves many short requests (tiles, features, checks).
 
 JIT compiling and starting parallel workers cost more than these indexed reads take (17 ms of
 JIT and 25-60 ms of worker start-up against 1-20 ms queries: bench/RESULTS.md); set once per
-connection, they save the round trip a ``SET LOCAL`` per request would cost.
+connection, they save the round trip a ``SET LOCAL`` per request would cost. Statements that
+psycopg prepares (from their fifth run) are still planned for their actual parameters: the
+generic plan PostgreSQL otherwise switches to cannot see the bounding box, and for a page of
+1,000 parcels it walked the whole table (740 ms instead of 45, bench/http_tiles.py).
 """
 
 

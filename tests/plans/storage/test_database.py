@@ -45,4 +45,5 @@ def test_short_query_connections_run_without_jit_and_parallel_workers(fresh_url)
     with engine.connect() as conn:
         assert conn.execute(text("SHOW jit")).scalar_one() == "off"
         assert conn.execute(text("SHOW max_parallel_workers_per_gather")).scalar_one() == "0"
+        assert conn.execute(text("SHOW plan_cache_mode")).scalar_one() == "force_custom_plan"
     engine.dispose()
