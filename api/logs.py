@@ -15,7 +15,11 @@ class _RequestIdFilter(logging.Filter):
 
 
 def configure_logging(level: str = "INFO") -> None:
-    """Send the app's and uvicorn's logs to stderr as JSON lines (idempotent)."""
+    """Send the app's and uvicorn's logs to stderr as JSON lines (idempotent).
+
+    uvicorn's access log stays off when uvicorn was told so (``--no-access-log`` leaves its
+    logger without handlers): a JSON line per request costs about 0.1 ms of a 1 ms answer.
+    """
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
         JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s")
@@ -23,6 +27,8 @@ def configure_logging(level: str = "INFO") -> None:
     handler.addFilter(_RequestIdFilter())
     for name in ("mukhattat", "uvicorn.error", "uvicorn.access"):
         logger = logging.getLogger(name)
+        if name == "uvicorn.access" and not logger.handlers:
+            continue
         logger.handlers = [handler]
         logger.setLevel(level)
         logger.propagate = False
