@@ -1,4 +1,4 @@
-"""Digitise a colour-filled plan sheet: scan, GCPs and legend in, clean zone coverage out."""
+"""Digitise a plan sheet (colour, pattern or outline): scan, GCPs, legend in; zones out."""
 
 import time
 from collections.abc import Iterator, Mapping
@@ -16,17 +16,29 @@ from shapely.geometry.base import BaseGeometry
 
 from gis.classify import Classification, classify
 from gis.errors import DigitiseError
+from gis.frame import clear_outside, find_frame
 from gis.gcps import GroundControlPoints
 from gis.georef import FittedTransform, fit_transform
 from gis.legend import Legend
+from gis.outline_codes import OutlineClassification, classify_outline
 from gis.pattern import PatternClassification, classify_patterns
 from gis.raster import DEFAULT_MAX_PIXELS, ArrayScan, Scan, open_scan
 from gis.topology import clean_zones, coverage_report
-from gis.types import SHEET_STYLES, TRANSFORM_METHODS, RGBImage, SheetStyle, TransformMethod
+from gis.types import (
+    SHEET_STYLES,
+    TRANSFORM_METHODS,
+    FrameMode,
+    RGBImage,
+    SheetStyle,
+    TransformMethod,
+)
 from gis.vectorise import ZoneRegion, polygonise
 
 LOW_CONFIDENCE: Final = 0.5
 """Pixels and zones below this confidence are reported as uncertain."""
+
+Classified = Classification | PatternClassification | OutlineClassification
+"""What a sheet's pixels were classified into, by style."""
 
 GREY_CHROMA: Final = 12
 """Median chroma (max minus min channel, 0..255) under which a sheet counts as grey."""
@@ -68,6 +80,8 @@ def digitise(
     max_pixels: int = DEFAULT_MAX_PIXELS,
     rows: int = 1024,
     extent: BaseGeometry | None = None,
+    page: int = 1,
+    frame: FrameMode = "auto",
 ) -> DigitiseResult:
     """Turn a colour-filled or pattern plan sheet into a clean, georeferenced zone coverage.
 
@@ -78,14 +92,17 @@ def digitise(
     gcps
         Control points from scan pixels to map coordinates (metres).
     legend
-        The sheet's legend; every entry must be filled (``"fill": true``).
+        The sheet's legend: every entry filled (``"fill": true``, the default), or every
+        entry outline-only (``"fill": false``, told apart by its printed ``label``).
     method
         Transform family (`gis.georef.fit_transform`).
     style
         ``filled`` (colour fills), ``pattern`` (black-and-white textures learned from the
-        legend's samples, `gis.pattern.classify_patterns`) or ``auto``: ``pattern`` when the
-        legend has pattern entries and no colours or the sheet is mostly grey; ``outline``
-        sheets are not supported yet.
+        legend's samples, `gis.pattern.classify_patterns`), ``outline`` (black boundaries
+        with printed labels: zones are the faces of the line network, coded by reading the
+        labels with tesseract, `gis.outline_codes.classify_outline`) or ``auto``:
+        ``outline`` when every legend entry has ``"fill": false``, ``pattern`` when the
+        legend has pattern entries and no colours or the sheet is mostly grey.
     min_area_m2
         Minimum mapping unit: smaller regions join a neighbour.
     simplify_px
@@ -96,13 +113,21 @@ def digitise(
         The plan's extent (e.g. the municipal limit) in map coordinates; pixels outside it
         are off the map. Pattern sheets only; without it, plain paper connected to the
         sheet's edge is off the map.
+    page
+        Page of a PDF scan, from 1 (`gis.raster.open_scan`); the GCPs' pixels refer to it.
+    frame
+        ``auto``: find the sheet's map frame (`gis.frame.detect_frame`) and digitise only
+        inside it, so legend swatches, title block and margins make no zones; the report's
+        ``frame`` gives its corners in pixels, or null when none was found (the whole
+        sheet is then the map). ``none``: do not look for one.
 
     Raises
     ------
     ValueError
         Unknown `method` or `style`.
     DigitiseError
-        An outline style or legend, or an empty result.
+        A legend mixing filled and outline-only entries, a filled or pattern style with
+        outline-only entries, labels printed for two codes, or an empty result.
     gis.errors.GisError
         Unreadable scan, bad GCPs, unclassifiable colours.
 
@@ -125,15 +150,24 @@ def digitise(
         transform = fit_transform(gcps, method=method)
     pixel_area = transform.report.pixel_size**2
     min_region_px = max(1, int(min_area_m2 / pixel_area))
-    with _scan(scan, max_pixels) as source, _timer(timings, "classify"):
-        classes: Classification | PatternClassification
-        if resolve_style(style, legend, source) == "pattern":
+    with _scan(scan, max_pixels, page) as source, _timer(timings, "classify"):
+        found = find_frame(source, frame)
+        classes: Classified
+        chosen = resolve_style(style, legend, source)
+        if chosen == "outline":
+            polygon = None if found is None else found.polygon
+            classes = classify_outline(
+                source, legend, min_region_px=min_region_px, rows=rows, frame=polygon
+            )
+        elif chosen == "pattern":
             mask = None if extent is None else extent_mask(extent, transform, source.shape)
             classes = classify_patterns(
                 source, legend, extent=mask, min_region_px=min_region_px, rows=rows
             )
         else:
             classes = classify(source, legend, min_region_px=min_region_px, rows=rows)
+        if found is not None:
+            clear_outside(classes.labels, found)
     with _timer(timings, "vectorise"):
         regions = polygonise(classes.labels, classes.confidence, classes.codes, transform.apply)
     with _timer(timings, "topology"):
@@ -143,6 +177,7 @@ def digitise(
     if not zones:
         raise DigitiseError("no zone was found on the scan: check the legend colours or samples")
     report = _report(zones, classes, transform, timings)
+    report["frame"] = None if found is None else found.to_report()
     return DigitiseResult(tuple(zones), report, transform)
 
 
@@ -152,18 +187,40 @@ def _check_options(method: TransformMethod, style: SheetStyle, legend: Legend) -
     if style not in SHEET_STYLES:
         raise ValueError(f"style must be one of {SHEET_STYLES}, got {style!r}")
     outline = [e.code for e in legend.entries if not e.fill]
-    if style == "outline" or outline:
+    filled = [e.code for e in legend.entries if e.fill]
+    if outline and filled:
         raise DigitiseError(
-            "outline-only sheets (legend entries with fill false: "
-            f"{', '.join(outline) or 'none'}) are not supported yet; use a colour-filled legend"
+            f"the legend mixes outline-only entries (fill false: {', '.join(outline)}) with "
+            f"filled ones ({', '.join(filled)}); expected one kind: give every entry "
+            '"fill": false for an outline sheet, or colours for a filled one'
         )
+    if outline and style in ("filled", "pattern"):
+        raise DigitiseError(
+            f"style {style!r} needs filled legend entries, got fill false for "
+            f"{', '.join(outline)}; use style 'outline' or 'auto'"
+        )
+    if style == "outline" or outline:
+        _check_labels(legend)
+
+
+def _check_labels(legend: Legend) -> None:
+    seen: dict[str, str] = {}
+    for entry in legend.entries:
+        key = "".join(entry.label.split()).upper()
+        if key in seen:
+            raise DigitiseError(
+                f"zones {seen[key]} and {entry.code} print the same label {entry.label!r}; "
+                'expected a distinct "label" per zone on an outline sheet'
+            )
+        seen[key] = entry.code
 
 
 def resolve_style(style: SheetStyle, legend: Legend, scan: Scan) -> SheetStyle:
     """Choose the style to digitise with: `style`, or for ``auto`` what legend and sheet show.
 
-    ``auto`` means ``pattern`` when the legend has pattern entries and either no entry has a
-    colour or the sheet is mostly grey (median chroma under `GREY_CHROMA`), else ``filled``.
+    ``auto`` means ``outline`` when every legend entry has ``"fill": false``; ``pattern``
+    when the legend has pattern entries and either no entry has a colour or the sheet is
+    mostly grey (median chroma under `GREY_CHROMA`); else ``filled``.
 
     Examples
     --------
@@ -175,6 +232,8 @@ def resolve_style(style: SheetStyle, legend: Legend, scan: Scan) -> SheetStyle:
     """
     if style != "auto":
         return style
+    if not any(entry.fill for entry in legend.entries):
+        return "outline"
     if not legend.patterned:
         return "filled"
     if not any(entry.colors for entry in legend.entries):
@@ -210,11 +269,11 @@ def extent_mask(
 
 
 @contextmanager
-def _scan(scan: str | Path | RGBImage, max_pixels: int) -> Iterator[Scan]:
+def _scan(scan: str | Path | RGBImage, max_pixels: int, page: int) -> Iterator[Scan]:
     if isinstance(scan, np.ndarray):
         yield ArrayScan(scan)
         return
-    with open_scan(scan, max_pixels=max_pixels) as opened:
+    with open_scan(scan, max_pixels=max_pixels, page=page) as opened:
         yield opened
 
 
@@ -227,7 +286,7 @@ def _timer(timings: dict[str, float], name: str) -> Iterator[None]:
 
 def _report(
     zones: list[ZoneRegion],
-    classes: Classification | PatternClassification,
+    classes: Classified,
     transform: FittedTransform,
     timings: Mapping[str, float],
 ) -> dict[str, Any]:
@@ -244,6 +303,10 @@ def _report(
     warnings += [f"zone code {c} was not found on the scan" for c, a in areas.items() if a == 0]
     if low > 0.1:
         warnings.append(f"{low:.0%} of the map was classified with low confidence")
+    if isinstance(classes, OutlineClassification):
+        flagged, notes = _outline_review(zones, classes, transform)
+        review = sorted(set(review) | flagged)
+        warnings += notes
     return {
         "georef": {
             "method": georef.method,
@@ -275,7 +338,35 @@ def _count(zones: list[ZoneRegion], code: str) -> int:
     return sum(zone.code == code for zone in zones)
 
 
-def _learned(classes: Classification | PatternClassification) -> dict[str, Any]:
+def _outline_review(
+    zones: list[ZoneRegion], classes: OutlineClassification, transform: FittedTransform
+) -> tuple[set[int], list[str]]:
+    """Zones holding a face whose label could not be read or was read two ways; warnings."""
+    both = np.concatenate([classes.unlabelled_points, classes.conflict_points])
+    points = shapely.points(transform.apply(both))
+    flagged = {i for i, zone in enumerate(zones) if shapely.intersects(zone.geometry, points).any()}
+    notes = []
+    if count := len(classes.unlabelled_points):
+        notes.append(
+            f"{count} area(s) had no readable label and took a neighbour's code with "
+            f"confidence 0 (ocr.unlabelled); review zones {sorted(flagged)}"
+        )
+    if classes.ocr["conflicts"]:
+        notes.append(
+            f"{len(classes.ocr['conflicts'])} area(s) showed conflicting labels: the most "
+            "voted was taken with lowered confidence (ocr.conflicts)"
+        )
+    if dropped := classes.ocr["edge_faces_off_map"]:
+        notes.append(
+            f"no map frame was found: {dropped} area(s) at the scan's edge with no label "
+            "were left off the map (the paper's margin?); check the coverage's extent"
+        )
+    return flagged, notes
+
+
+def _learned(classes: Classified) -> dict[str, Any]:
+    if isinstance(classes, OutlineClassification):
+        return {"ocr": dict(classes.ocr)}
     if isinstance(classes, PatternClassification):
         texture = classes.model
         return {

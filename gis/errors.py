@@ -47,3 +47,19 @@ class ClassifyError(GisError, ValueError):
 
 class DigitiseError(GisError, ValueError):
     """A scan cannot be digitised with the options given (unsupported style, empty result)."""
+
+
+class PdfReadError(ScanReadError):
+    """A PDF scan cannot be opened or rendered (not a PDF, corrupt, or needs a password)."""
+
+
+class PdfEncryptedError(PdfReadError):
+    """A PDF scan is encrypted with a password that opening it needs."""
+
+
+class PdfPageError(ScanReadError):
+    """A page number is not a page of the PDF (pages count from 1)."""
+
+
+class OcrError(GisError, RuntimeError):
+    """Printed labels cannot be read: tesseract or its language models are missing."""

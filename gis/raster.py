@@ -15,13 +15,11 @@ from rasterio.errors import NotGeoreferencedWarning, RasterioError
 from rasterio.windows import Window as RioWindow
 
 from gis.errors import ScanReadError, ScanTooLargeError
+from gis.raster_pdf import PdfScan, is_pdf, render_pdf_page
 from gis.types import RGBImage, Window
 
 DEFAULT_MAX_PIXELS: Final = 250_000_000
 """Refuse larger scans before decoding them: an A0 sheet at 400 dpi is about 220 Mpx."""
-
-PDF_DPI: Final = 300
-"""Resolution a PDF page is rendered at."""
 
 _FORMATS = "a TIFF, PNG or JPEG image or a PDF page"
 
@@ -104,49 +102,96 @@ class RasterScan:
 
 @contextmanager
 def open_scan(
-    path: str | Path, *, max_pixels: int = DEFAULT_MAX_PIXELS, page: int = 1
-) -> Iterator[RasterScan]:
+    path: str | Path,
+    *,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    page: int = 1,
+    dpi: float | None = None,
+) -> Iterator[RasterScan | PdfScan]:
     """Open a scan file for windowed reading, checking its size before decoding anything.
 
     Parameters
     ----------
     path
-        A TIFF, PNG or JPEG file, or a PDF (rendered at `PDF_DPI` by GDAL's PDF driver).
+        A TIFF, PNG or JPEG file, or a PDF (told by its ``%PDF-`` header, whatever the
+        suffix), rendered with PDFium (`gis.raster_pdf.render_pdf_page`).
     max_pixels
-        Refuse scans with more pixels (a decompression-bomb guard).
+        Refuse scans with more pixels (a decompression-bomb guard); for a PDF checked
+        from the page size and resolution before rendering.
     page
-        Page of a PDF, from 1.
+        Page of a PDF, from 1; other files have only page 1.
+    dpi
+        PDF only: resolution to render at. None renders a page that is one full-page
+        scanned image at that image's own pixel size (GCPs measured on the original scan
+        then apply unchanged), and any other page at `gis.raster_pdf.PDF_DPI`.
 
     Raises
     ------
     ScanReadError
-        Missing, corrupt or unsupported file, an unavailable PDF driver, or too many pixels.
+        Missing, corrupt or unsupported file, or a page other than 1 of an image file.
+    ScanTooLargeError
+        More pixels than `max_pixels`.
+    gis.errors.PdfReadError, gis.errors.PdfEncryptedError, gis.errors.PdfPageError
+        A PDF that is corrupt, needs a password, or has no such page.
 
     Notes
     -----
-    Only the header is read here; `RasterScan.read` decodes one window at a time.
+    Image files: only the header is read here; `RasterScan.read` decodes one window at a
+    time. PDF: the page is rendered whole into memory (3 bytes per pixel) and windows are
+    views of it.
+
+    Examples
+    --------
+    >>> with open_scan("/no/such/scan.pdf") as scan:
+    ...     pass
+    Traceback (most recent call last):
+    ...
+    gis.errors.ScanReadError: cannot read scan /no/such/scan.pdf: no such file
     """
-    name = str(path)
-    dataset = _open_dataset(Path(path), page)
+    source = Path(path)
+    if not source.is_file():
+        raise ScanReadError(f"cannot read scan {path}: no such file")
+    if is_pdf(source) or source.suffix.lower() == ".pdf":
+        yield render_pdf_page(source, page=page, dpi=dpi, max_pixels=max_pixels)
+        return
+    if page != 1:
+        raise ScanReadError(
+            f"cannot read page {page} of scan {path}: only a PDF has pages; "
+            "expected page 1 for a TIFF, PNG or JPEG file"
+        )
+    with _open_image(source, max_pixels) as scan:
+        yield scan
+
+
+@contextmanager
+def _open_image(path: Path, max_pixels: int) -> Iterator[RasterScan]:
+    dataset = _open_dataset(path)
     try:
         pixels = dataset.width * dataset.height
         if pixels > max_pixels:
             raise ScanTooLargeError(
-                f"scan {name} has {dataset.width} x {dataset.height} = {pixels:,} pixels, more "
+                f"scan {path} has {dataset.width} x {dataset.height} = {pixels:,} pixels, more "
                 f"than max_pixels={max_pixels:,}; scan at a lower resolution or raise the limit"
             )
         if dataset.count < 1:
-            raise ScanReadError(f"scan {name} has no bands")
-        with RasterScan(dataset, name) as scan:
+            raise ScanReadError(f"scan {path} has no bands")
+        with RasterScan(dataset, str(path)) as scan:
             yield scan
     finally:
         dataset.close()
 
 
-def read_scan(path: str | Path, *, max_pixels: int = DEFAULT_MAX_PIXELS, page: int = 1) -> RGBImage:
-    """Read a whole scan as an (height, width, 3) uint8 RGB array.
+def read_scan(
+    path: str | Path,
+    *,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    page: int = 1,
+    dpi: float | None = None,
+) -> RGBImage:
+    """Read a whole scan (or a PDF page) as an (height, width, 3) uint8 RGB array.
 
-    Grey, palette, grey+alpha, RGB(A) and 16-bit images are converted to 8-bit RGB.
+    Grey, palette, grey+alpha, RGB(A) and 16-bit images are converted to 8-bit RGB; a PDF
+    page is rendered as `open_scan` says.
 
     Raises
     ------
@@ -165,7 +210,7 @@ def read_scan(path: str | Path, *, max_pixels: int = DEFAULT_MAX_PIXELS, page: i
     ...
     gis.errors.ScanReadError: cannot read scan /no/such/scan.tif: no such file
     """
-    with open_scan(path, max_pixels=max_pixels, page=page) as scan:
+    with open_scan(path, max_pixels=max_pixels, page=page, dpi=dpi) as scan:
         height, width = scan.shape
         return scan.read((slice(0, height), slice(0, width)))
 
@@ -230,21 +275,10 @@ def _palette(dataset: rasterio.DatasetReader) -> RGBImage | None:
     return table
 
 
-def _open_dataset(path: Path, page: int) -> rasterio.DatasetReader:
-    if not path.is_file():
-        raise ScanReadError(f"cannot read scan {path}: no such file")
-    is_pdf = path.suffix.lower() == ".pdf"
-    target = f"PDF:{page}:{path}" if is_pdf and page != 1 else str(path)
-    options = {"DPI": str(PDF_DPI)} if is_pdf else {}
+def _open_dataset(path: Path) -> rasterio.DatasetReader:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", NotGeoreferencedWarning)
-            return rasterio.open(target, **options)
+            return rasterio.open(path)
     except RasterioError as error:
-        if is_pdf:  # rasterio wheels ship a PDF driver that can write but not read
-            raise ScanReadError(
-                f"cannot read page {page} of {path}: {error}; GDAL's PDF driver needs "
-                "poppler or pdfium to read, so render the page to TIFF at 300 dpi first "
-                "(e.g. `pdftoppm -r 300 -tiff`)"
-            ) from error
         raise ScanReadError(f"cannot read scan {path}: {error}; expected {_FORMATS}") from error

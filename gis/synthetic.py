@@ -16,6 +16,8 @@ from shapely.geometry import MultiPolygon, Polygon, box
 from gis.gcps import GroundControlPoints
 from gis.legend import RGB, Legend, parse_legend
 from gis.repair import polygonal_part
+from gis.synthetic_furniture import add_furniture
+from gis.synthetic_outline import draw_outline, outline_legend
 from gis.synthetic_patterns import PatternDegradation, degrade_print, draw_patterns, sample_legend
 from gis.types import SYNTHETIC_KINDS, FloatArray, RGBImage, SyntheticKind
 
@@ -32,7 +34,7 @@ PALETTE: Final[tuple[tuple[str, RGB, str, str], ...]] = (
 
 @dataclass(frozen=True)
 class Degradation:
-    """How a sheet is drawn and spoiled (see `DEGRADATIONS` for the three kinds)."""
+    """How a sheet is drawn and spoiled (see `DEGRADATIONS` for the kinds)."""
 
     rotation_deg: float
     fade: float  # share of the print's density lost, towards white
@@ -52,6 +54,7 @@ DEGRADATIONS: Final[dict[SyntheticKind, Degradation]] = {
     "printed": Degradation(1.5, 0.0, 0.0, (250, 247, 238), 0.04, 0.7, 2.0, 85, 20, 2, False, True),
     "faded": Degradation(2.5, 0.5, 0.08, (238, 230, 205), 0.12, 1.0, 4.0, 60, 150, 2, False, True),
     "pencil": Degradation(2.0, 0.0, 0.0, (246, 241, 226), 0.08, 0.8, 3.0, 80, 40, 3, True, False),
+    "outline": Degradation(1.5, 0.0, 0.0, (248, 245, 236), 0.05, 0.8, 3.0, 75, 30, 3, False, False),
 }
 """The degradations of each kind of sheet; the rotation sign is drawn at random."""
 
@@ -99,6 +102,7 @@ def make_sheet(
     pixel_size: float = 0.5,
     origin: tuple[float, float] = (500_000.0, 2_600_000.0),
     margin: int = 24,
+    furniture: bool = False,
 ) -> SyntheticSheet:
     """Draw a synthetic zoning sheet of `kind` with exact ground truth.
 
@@ -107,6 +111,8 @@ def make_sheet(
     ``pencil``), with black zone boundaries and frame, thin grey parcel lines, printed zone
     codes and plot numbers, hatching of one code; then rotated on the paper, faded, tinted,
     unevenly lit, blurred, speckled, noised and JPEG-compressed as `DEGRADATIONS` says.
+    ``outline`` sheets have no fills: each zone's label (`gis.synthetic_outline`) is
+    printed inside it, once or more, some at a small angle.
 
     Parameters
     ----------
@@ -116,6 +122,10 @@ def make_sheet(
         Number of Voronoi cells and of zone codes (at most ``len(PALETTE)``).
     pixel_size, origin
         Metres per pixel and the map coordinates of the frame's top-left corner.
+    furniture
+        Draw a double frame with ticks, a legend with the zones' swatches, a title block
+        and a north arrow around the map (`gis.synthetic_furniture`); the truth is still
+        the zones inside the frame.
 
     Examples
     --------
@@ -129,15 +139,25 @@ def make_sheet(
         raise ValueError(f"codes must be between 1 and {len(PALETTE)}, got {codes}")
     rng = np.random.default_rng(seed)
     regions = _layout(rng, height, width, cells, codes)
-    if kind == "pattern":
+    spec = DEGRADATIONS.get(kind)
+    if spec is None:
         canvas = draw_patterns(regions, height, width, _PAD, rng)
-        image, forward = _place(canvas, margin - _PAD, 1.5 * rng.choice([-1.0, 1.0]))
-        image = degrade_print(image, PatternDegradation(), rng)
+    elif kind == "outline":
+        canvas = draw_outline(regions, height, width, _PAD, rng)
     else:
-        spec = DEGRADATIONS[kind]
         canvas = _draw(regions, height, width, spec, rng)
-        image, forward = _place(canvas, margin - _PAD, spec.rotation_deg * rng.choice([-1.0, 1.0]))
-        image = _degrade(image, spec, rng)
+    offset = _PAD
+    if furniture:
+        plain = spec is None or kind == "outline"
+        entries = [(c, en, None if plain else rgb) for c, rgb, _, en in PALETTE[:codes]]
+        canvas, offset = add_furniture(canvas, _PAD, entries, rng)
+    angle = (1.5 if spec is None else spec.rotation_deg) * rng.choice([-1.0, 1.0])
+    image, forward = _place(canvas, margin - _PAD, angle, offset)
+    image = (
+        degrade_print(image, PatternDegradation(), rng)
+        if spec is None
+        else _degrade(image, spec, rng)
+    )
     to_map = np.array([[pixel_size, 0.0, origin[0]], [0.0, -pixel_size, origin[1]]])
     truth = tuple(
         (code, polygonal_part(shapely.transform(poly, lambda xy: _affine(to_map, xy))))
@@ -145,8 +165,18 @@ def make_sheet(
     )
     grid = np.array([(x, y) for y in (0.0, 0.5, 1.0) for x in (0.0, 0.5, 1.0)]) * (width, height)
     gcps = GroundControlPoints(pixel=forward(grid), map=_affine(to_map, grid))
-    legend = sample_legend(regions, forward, codes) if kind == "pattern" else _colour_legend(codes)
+    legend = _legend(kind, regions, forward, codes)
     return SyntheticSheet(image, truth, gcps, legend, pixel_size, kind)
+
+
+def _legend(
+    kind: SyntheticKind, regions: list[tuple[str, Polygon]], forward: "_Forward", codes: int
+) -> Legend:
+    if kind == "pattern":
+        return sample_legend(regions, forward, codes)
+    if kind == "outline":
+        return outline_legend(tuple((c, ar, en) for c, _, ar, en in PALETTE[:codes]))
+    return _colour_legend(codes)
 
 
 def _colour_legend(codes: int) -> Legend:
@@ -282,8 +312,13 @@ def _labels(
                 draw.text((x, y), str(rng.integers(1, 999)), fill=_BLACK, font=number_font)
 
 
-def _place(canvas: RGBImage, margin: int, angle_deg: float) -> tuple[RGBImage, "_Forward"]:
-    """Rotate the canvas by `angle_deg` about its centre onto paper `margin` px wider."""
+def _place(
+    canvas: RGBImage, margin: int, angle_deg: float, frame_at: int = _PAD
+) -> tuple[RGBImage, "_Forward"]:
+    """Rotate the canvas by `angle_deg` about its centre onto paper `margin` px wider.
+
+    The map frame's top-left corner is at (`frame_at`, `frame_at`) in the canvas.
+    """
     height, width = canvas.shape[:2]
     out_shape = (height + 2 * margin, width + 2 * margin)
     theta = np.radians(angle_deg)
@@ -298,7 +333,7 @@ def _place(canvas: RGBImage, margin: int, angle_deg: float) -> tuple[RGBImage, "
             canvas[:, :, band], inverse_yx, offset=offset, output=image[:, :, band],
             order=1, mode="constant", cval=255.0,
         )  # fmt: skip
-    return image, _Forward(cos, sin, centre_in - _PAD, centre_out)
+    return image, _Forward(cos, sin, centre_in - frame_at, centre_out)
 
 
 @dataclass(frozen=True)

@@ -45,8 +45,14 @@ black-and-white patterns (hatching, dots, solid, plain paper) explained by a key
 
 SHEET_STYLES: tuple[SheetStyle, ...] = ("auto", "filled", "outline", "pattern")
 
-SyntheticKind: TypeAlias = Literal["printed", "faded", "pencil", "pattern"]
-"""A kind of synthetic sheet: clean print, faded photocopy, colour-pencil drawing, or an old
-black-and-white print with pattern fills."""
+SyntheticKind: TypeAlias = Literal["printed", "faded", "pencil", "pattern", "outline"]
+"""A kind of synthetic sheet: clean print, faded photocopy, colour-pencil drawing, an old
+black-and-white print with pattern fills, or an outline-only sheet (black boundaries and
+printed zone labels, no fills)."""
 
-SYNTHETIC_KINDS: tuple[SyntheticKind, ...] = ("printed", "faded", "pencil", "pattern")
+SYNTHETIC_KINDS: tuple[SyntheticKind, ...] = ("printed", "faded", "pencil", "pattern", "outline")
+
+FrameMode: TypeAlias = Literal["auto", "none"]
+"""Whether to find the sheet's map frame and digitise only inside it (``auto``), or not."""
+
+FRAME_MODES: tuple[FrameMode, ...] = ("auto", "none")

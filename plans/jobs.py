@@ -115,6 +115,8 @@ def enqueue_scan_import(session: Session, request: ScanImportRequest, *, data_di
         "style": source.style,
         "min_area_m2": source.min_area_m2,
         "max_pixels": source.max_pixels,
+        "page": source.page,
+        "frame": source.frame,
         "effective_from": request.effective_from.isoformat() if request.effective_from else None,
     }
     args = json.dumps({"job_id": job.id})
@@ -154,6 +156,8 @@ def request_of(job: ImportJob, folder: Path) -> ScanImportRequest:
         style=inputs["style"],
         min_area_m2=float(inputs["min_area_m2"]),
         max_pixels=int(inputs.get("max_pixels", DEFAULT_MAX_PIXELS)),
+        page=int(inputs.get("page", 1)),
+        frame=inputs.get("frame", "auto"),
     )
     effective = inputs["effective_from"]
     return ScanImportRequest(

@@ -15,11 +15,25 @@ from gis.crs import parse_crs
 from gis.legend import read_legend
 from gis.preview import preview_resolution, write_preview
 from gis.raster import read_scan
-from gis.types import SHEET_STYLES, TRANSFORM_METHODS, SheetStyle, TransformMethod
+from gis.types import (
+    FRAME_MODES,
+    SHEET_STYLES,
+    TRANSFORM_METHODS,
+    FrameMode,
+    SheetStyle,
+    TransformMethod,
+)
 from gis.warp import warp_scan
 from plans.imports.scans import ScanImportRequest, ScanSource, digitise_scan, import_scan
 
-ScanArg = Annotated[Path, typer.Argument(help="Scan: TIFF, PNG or JPEG")]
+ScanArg = Annotated[Path, typer.Argument(help="Scan: TIFF, PNG or JPEG, or a PDF (see --page)")]
+PageOpt = Annotated[int, typer.Option(min=1, help="Page of a PDF scan, from 1")]
+FrameOpt = Annotated[
+    str,
+    typer.Option(
+        help=f"Map frame: {', '.join(FRAME_MODES)} (auto: find it and digitise only inside it)"
+    ),
+]
 GcpsOpt = Annotated[
     Path, typer.Option(help="GCPs: CSV pixel_x,pixel_y,map_x,map_y or QGIS .points")
 ]
@@ -44,12 +58,14 @@ def vectorise(
     gcps_crs: GcpsCrsOpt = None,
     report: Annotated[Path | None, typer.Option(help="Write the quality report (JSON)")] = None,
     preview: Annotated[Path | None, typer.Option(help="Write a preview image (PNG)")] = None,
+    page: PageOpt = 1,
+    frame: FrameOpt = "auto",
 ) -> None:
     """Georeference and vectorise a scanned plan sheet into a clean zone coverage."""
     target = parse_crs(crs)
-    source = _source(scan, gcps, legend, gcps_crs, method, style, min_area)
+    source = _source(scan, gcps, legend, gcps_crs, method, style, min_area, page, frame)
     result = digitise_scan(source, crs=target)
-    frame = gpd.GeoDataFrame(
+    layer = gpd.GeoDataFrame(
         {
             "zone_code": [z.code for z in result.zones],
             "confidence": [round(z.confidence, 4) for z in result.zones],
@@ -57,11 +73,11 @@ def vectorise(
         geometry=[z.geometry for z in result.zones],
         crs=target,
     )
-    frame.to_file(output, layer="zones", driver="GPKG")
+    layer.to_file(output, layer="zones", driver="GPKG")
     if report is not None:
         report.write_text(json.dumps(result.report, ensure_ascii=False, indent=2, default=str))
     if preview is not None:
-        image = read_scan(scan)
+        image = read_scan(scan, max_pixels=source.max_pixels, page=page)
         size = preview_resolution(
             result.transform.report.pixel_size, image.shape[1], image.shape[0]
         )
@@ -86,11 +102,13 @@ def import_scan_command(
         dt.datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Date the version takes effect")
     ] = None,
     municipality: Annotated[str | None, typer.Option(help="Municipality code")] = None,
+    page: PageOpt = 1,
+    frame: FrameOpt = "auto",
 ) -> None:
     """Digitise a scan and store it as the plan's next draft version, with its scan layer."""
     settings = get_settings()
     request = ScanImportRequest(
-        source=_source(scan, gcps, legend, gcps_crs, method, style, min_area),
+        source=_source(scan, gcps, legend, gcps_crs, method, style, min_area, page, frame),
         municipality=municipality or settings.municipality,
         plan_number=plan,
         effective_from=effective_from.date() if effective_from else None,
@@ -116,6 +134,8 @@ def _source(
     method: str,
     style: str,
     min_area: float,
+    page: int,
+    frame: str,
 ) -> ScanSource:
     if method not in TRANSFORM_METHODS:
         raise typer.BadParameter(
@@ -123,12 +143,16 @@ def _source(
         )
     if style not in SHEET_STYLES:
         raise typer.BadParameter(f"must be one of {', '.join(SHEET_STYLES)}", param_hint="--style")
+    if frame not in FRAME_MODES:
+        raise typer.BadParameter(f"must be one of {', '.join(FRAME_MODES)}", param_hint="--frame")
     chosen_method: TransformMethod = method
     chosen_style: SheetStyle = style
+    chosen_frame: FrameMode = frame
     max_pixels = get_settings().max_scan_pixels
     return ScanSource(
-        scan, gcps, legend, gcps_crs, chosen_method, chosen_style, min_area, max_pixels
-    )
+        scan, gcps, legend, gcps_crs, chosen_method, chosen_style, min_area, max_pixels, page,
+        chosen_frame,
+    )  # fmt: skip
 
 
 def _legend_colours(path: Path) -> dict[str, str]:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, File, Form, Path, Query, Response, Uploa
 from api.auth import permission
 from api.deps import MAX_ID, SessionDep, SettingsDep
 from api.uploads import saved_upload
-from gis.types import SHEET_STYLES, TRANSFORM_METHODS
+from gis.types import FRAME_MODES, SHEET_STYLES, TRANSFORM_METHODS
 from plans.access import Principal, require
 from plans.errors import NotFoundError
 from plans.imports.scans import ScanImportRequest, ScanSource, import_scan
@@ -21,10 +21,11 @@ from tiles.raster import ScanTileMissingError, scan_tile
 
 router = APIRouter(tags=["scans"])
 
-SCAN_SUFFIXES = (".tif", ".tiff", ".png", ".jpg", ".jpeg")
+SCAN_SUFFIXES = (".tif", ".tiff", ".png", ".jpg", ".jpeg", ".pdf")
 GCP_SUFFIXES = (".csv", ".points")
 LEGEND_SUFFIXES = (".json",)
 PNG = "image/png"
+MAX_PDF_PAGE = 100_000
 
 
 @router.get(
@@ -58,7 +59,7 @@ def read_scan_tile(
 )
 def post_scan(
     number: str,
-    scan: Annotated[UploadFile, File(description="TIFF, PNG or JPEG scan")],
+    scan: Annotated[UploadFile, File(description="TIFF, PNG or JPEG scan, or a PDF")],
     gcps: Annotated[UploadFile, File(description="GCPs: CSV or QGIS .points")],
     legend: Annotated[UploadFile, File(description="legend JSON")],
     session: SessionDep,
@@ -67,6 +68,10 @@ def post_scan(
     method: Annotated[str, Form(pattern=f"^({'|'.join(TRANSFORM_METHODS)})$")] = "auto",
     style: Annotated[str, Form(pattern=f"^({'|'.join(SHEET_STYLES)})$")] = "auto",
     min_area_m2: Annotated[float, Form(ge=0)] = 25.0,
+    page: Annotated[int, Form(ge=1, le=MAX_PDF_PAGE, description="Page of a PDF scan")] = 1,
+    frame: Annotated[
+        str, Form(pattern=f"^({'|'.join(FRAME_MODES)})$", description="Find the map frame")
+    ] = "auto",
     gcps_crs: Annotated[str | None, Form(max_length=64)] = None,
     effective_from: Annotated[dt.date | None, Form()] = None,
     municipality: Annotated[str | None, Form(max_length=32)] = None,
@@ -90,6 +95,8 @@ def post_scan(
             style=style,  # type: ignore[arg-type]  # checked by the Form pattern
             min_area_m2=min_area_m2,
             max_pixels=settings.max_scan_pixels,
+            page=page,
+            frame=frame,  # type: ignore[arg-type]  # checked by the Form pattern
         )
         request = ScanImportRequest(
             source=source,

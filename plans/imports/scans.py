@@ -22,7 +22,7 @@ from gis.digitise import DigitiseResult, digitise
 from gis.gcps import GroundControlPoints, read_gcps
 from gis.legend import read_legend
 from gis.raster import DEFAULT_MAX_PIXELS, read_scan
-from gis.types import CRSLike, FloatArray, SheetStyle, TransformMethod
+from gis.types import CRSLike, FloatArray, FrameMode, SheetStyle, TransformMethod
 from gis.warp import warp_scan, write_cog
 from plans.records import ZoneCodeSummary
 from plans.storage.models import SourceKind
@@ -43,6 +43,8 @@ class ScanSource:
     style: SheetStyle = "auto"
     min_area_m2: float = 25.0
     max_pixels: int = DEFAULT_MAX_PIXELS
+    page: int = 1  # of a PDF scan; GCP pixels refer to this page as `gis.raster` renders it
+    frame: FrameMode = "auto"  # find the map frame and digitise only inside it, or "none"
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,8 @@ def digitise_scan(source: ScanSource, *, crs: CRS) -> DigitiseResult:
         style=source.style,
         min_area_m2=source.min_area_m2,
         max_pixels=source.max_pixels,
+        page=source.page,
+        frame=source.frame,
     )
     bounds = np.array([zone.geometry.bounds for zone in result.zones])
     box = (bounds[:, 0].min(), bounds[:, 1].min(), bounds[:, 2].max(), bounds[:, 3].max())
@@ -120,9 +124,9 @@ def import_scan(
         srid=int(storage_crs.to_epsg() or 0),
     )
     session.flush()
-    rgba, affine = warp_scan(
-        read_scan(request.source.scan, max_pixels=request.source.max_pixels), result.transform
-    )
+    source = request.source
+    scan = read_scan(source.scan, max_pixels=source.max_pixels, page=source.page)
+    rgba, affine = warp_scan(scan, result.transform)
     write_cog(rgba, affine, crs=storage_crs, path=cog)
     return ScanImportReport(
         municipality=request.municipality,

@@ -8,7 +8,9 @@ from sqlalchemy.orm import Session
 
 from api.app import create_app
 from api.settings import Settings
+from plans.access import create_api_key
 from plans.demo import load_sample
+from plans.storage.municipalities import ensure_municipality
 from tests.api.sessions import use_test_session
 
 
@@ -26,3 +28,13 @@ def client(engine, session: Session, tmp_path) -> Iterator[TestClient]:
 @pytest.fixture
 def sample(session, storage_crs, tmp_path):
     return load_sample(session, tmp_path / "sample", storage_crs=storage_crs)
+
+
+@pytest.fixture
+def planner(session):
+    """Headers with the key of a planner of the demo municipality."""
+    ensure_municipality(session, "JED-DEMO")
+    key = create_api_key(
+        session, role="planner", municipality="JED-DEMO", label="p", created_by="test"
+    )
+    return {"X-API-Key": key}

@@ -1,20 +1,7 @@
 """`POST /plans/{number}/scans?wait=false` queues a job; `GET /jobs/{id}` follows it."""
 
-import pytest
-
-from plans.access import create_api_key
 from plans.storage.models import ImportJob
-from plans.storage.municipalities import ensure_municipality
 from tests.factories import write_sheet_files
-
-
-@pytest.fixture
-def planner(session):
-    ensure_municipality(session, "JED-DEMO")
-    key = create_api_key(
-        session, role="planner", municipality="JED-DEMO", label="p", created_by="test"
-    )
-    return {"X-API-Key": key}
 
 
 def _post(client, tmp_path, headers, query="?wait=false"):

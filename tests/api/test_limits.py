@@ -6,9 +6,7 @@ from sqlalchemy import func, select
 
 from api.app import create_app
 from api.settings import Settings
-from plans.access import create_api_key
 from plans.storage.models import PlanVersion
-from plans.storage.municipalities import ensure_municipality
 from tests.api.sessions import use_test_session
 from tests.factories import write_sheet_files
 
@@ -25,15 +23,6 @@ def small_client(engine, session, tmp_path):
     use_test_session(app, session)
     with TestClient(app) as client:
         yield client
-
-
-@pytest.fixture
-def planner(session):
-    ensure_municipality(session, "JED-DEMO")
-    key = create_api_key(
-        session, role="planner", municipality="JED-DEMO", label="p", created_by="t"
-    )
-    return {"X-API-Key": key}
 
 
 def test_large_json_body_refused_with_limit(small_client):

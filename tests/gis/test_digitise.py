@@ -59,8 +59,8 @@ def test_digitise_rejects_bad_inputs(tmp_path):
     ):
         digitise(s.image, s.gcps, s.legend, style="hatched")
     outline = parse_legend({"zones": [{"code": "A", "fill": False}]})
-    with pytest.raises(DigitiseError, match=r"outline-only sheets .*A.* are not supported"):
-        digitise(s.image, s.gcps, outline)
+    with pytest.raises(DigitiseError, match=r"style 'filled' needs filled legend entries"):
+        digitise(s.image, s.gcps, outline, style="filled")
     (tmp_path / "bad.png").write_bytes(b"garbage")
     with pytest.raises(ScanReadError, match="cannot read scan"):
         digitise(tmp_path / "bad.png", s.gcps, s.legend)
@@ -81,6 +81,7 @@ def test_synthetic_sheet_truth_is_a_coverage_and_gcps_are_exact():
     assert sum(g.area for _, g in s.truth) == pytest.approx(union.area)
     assert np.ptp(s.gcps.map[:, 0]) == pytest.approx(300 * 0.5)
     with pytest.raises(
-        ValueError, match=r"kind must be one of \('printed', 'faded', 'pencil', 'pattern'\)"
+        ValueError,
+        match=r"kind must be one of \('printed', 'faded', 'pencil', 'pattern', 'outline'\)",
     ):
         make_sheet("sepia")
