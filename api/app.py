@@ -24,7 +24,7 @@ from api.routes import (
     tiles,
     viewer,
 )
-from api.runtime import open_engine, open_read_engine
+from api.runtime import open_async_engine, open_engine
 from api.settings import Settings, get_settings
 from plans.storage.version_watch import VersionCache, watch_versions
 
@@ -37,10 +37,13 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = open_engine(settings, require_reachable=False)
-        reads = open_read_engine(engine)
+        served = open_async_engine(engine)
         app.state.engine = engine
         app.state.sessions = sessionmaker(engine)
-        app.state.read_sessions = async_sessionmaker(reads)
+        app.state.async_sessions = async_sessionmaker(served)
+        app.state.read_sessions = async_sessionmaker(
+            served.execution_options(isolation_level="AUTOCOMMIT")
+        )
         app.state.versions = VersionCache()
         url = engine.url.render_as_string(hide_password=False)
         watcher = asyncio.create_task(watch_versions(url, app.state.versions))
@@ -50,7 +53,7 @@ def create_app(settings: Settings) -> FastAPI:
             watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await watcher
-            await reads.dispose()
+            await served.dispose()
             engine.dispose()
 
     app = FastAPI(

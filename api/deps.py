@@ -11,7 +11,7 @@ from api.settings import Settings
 from plans.storage.version_watch import VersionCache
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     """Return the settings the app was created with."""
     settings: Settings = request.app.state.settings
     return settings
@@ -24,6 +24,16 @@ def get_session(request: Request) -> Iterator[Session]:
     failing commit (the database went away) answers 503 instead of a 200 for a lost write.
     """
     with request.app.state.sessions() as session, session.begin():
+        yield session
+
+
+async def get_async_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """Yield an asyncio session in one transaction, committed before the response is sent.
+
+    For writes served on the event loop (`AsyncSession.run_sync`), like permit checks: no
+    worker thread is taken, and a failing commit answers 503 as with `get_session`.
+    """
+    async with request.app.state.async_sessions() as session, session.begin():
         yield session
 
 
@@ -51,5 +61,6 @@ MAX_ID = 2_147_483_647  # PostgreSQL integer keys; larger ids cannot exist
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+AsyncSessionDep = Annotated[AsyncSession, Depends(get_async_session, scope="function")]
 ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session, scope="function")]
 VersionCacheDep = Annotated[VersionCache, Depends(get_version_cache)]

@@ -36,14 +36,13 @@ def open_engine(settings: Settings, *, require_reachable: bool = True) -> Engine
     return engine
 
 
-def open_read_engine(engine: Engine) -> AsyncEngine:
-    """Return an asyncio engine on `engine`'s database whose connections autocommit.
+def open_async_engine(engine: Engine) -> AsyncEngine:
+    """Return an asyncio engine on `engine`'s database, for the routes served on the event loop.
 
-    Reads served on the event loop with it need no worker thread and send no BEGIN/COMMIT.
+    Its `reads` (`execution_options(isolation_level="AUTOCOMMIT")`) send no BEGIN/COMMIT.
     """
     url = engine.url.render_as_string(hide_password=False)
-    reads = make_async_engine(url, short_queries=True)
-    return reads.execution_options(isolation_level="AUTOCOMMIT")
+    return make_async_engine(url, short_queries=True)
 
 
 @contextmanager

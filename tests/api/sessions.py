@@ -6,12 +6,12 @@ from typing import Any
 from fastapi import FastAPI
 from sqlalchemy.orm import Session
 
-from api.deps import get_read_session, get_session, get_version_cache
+from api.deps import get_async_session, get_read_session, get_session, get_version_cache
 from plans.storage.version_watch import VersionCache
 
 
-class SyncReads:
-    """The test's session behind what read routes use (`AsyncSession.run_sync`)."""
+class SyncSessionRunner:
+    """The test's session behind what event-loop routes use (`AsyncSession.run_sync`)."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -27,7 +27,8 @@ def use_test_session(app: FastAPI, session: Session) -> None:
     so no notification would ever tell it they happened.
     """
     app.dependency_overrides[get_session] = lambda: session
-    app.dependency_overrides[get_read_session] = lambda: SyncReads(session)
+    app.dependency_overrides[get_read_session] = lambda: SyncSessionRunner(session)
+    app.dependency_overrides[get_async_session] = lambda: SyncSessionRunner(session)
     app.dependency_overrides[get_version_cache] = _never_listening
 
 
