@@ -64,9 +64,9 @@ class PermitRequest:
 def check_permit(session: Session, request: PermitRequest, *, storage_crs: CRS) -> dict[str, Any]:
     """Return the `check --json` document for `request` (recorded; flushes, the caller commits)."""
     on = request.date or dt.date.today()
-    municipality = find_municipality(session, request.municipality)
     srid = int(storage_crs.to_epsg() or 0)
     parcel = _resolve_parcel(session, request, srid=srid)
+    municipality_id = parcel.municipality_id or find_municipality(session, request.municipality).id
     nearby = zones_near(
         session, request.municipality, parcel.geom, srid=srid, on=on, within_m=SEARCH_M
     )
@@ -100,7 +100,7 @@ def check_permit(session: Session, request: PermitRequest, *, storage_crs: CRS) 
     record_check(
         session,
         reference=reference,
-        municipality_id=municipality.id,
+        municipality_id=municipality_id,
         parcel_id=parcel.id or None,
         plan_version_id=versions[0] if len(versions) == 1 else None,
         rule_set_id=rule_set_id,

@@ -3,26 +3,32 @@
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from geoalchemy2.shape import from_shape, to_shape
 from shapely.geometry import MultiPolygon
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import func, or_, select
+from sqlalchemy import Row, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from gis.repair import polygonal_part
 from plans.errors import NotFoundError
 from plans.storage.models import Municipality, Overlay, Parcel, Plan, PlanVersion, Zone
+from plans.storage.municipalities import find_municipality
 from plans.storage.plan_versions import PUBLISHED
 
 
 @dataclass(frozen=True)
 class StoredParcel:
-    """A parcel as stored: its id, number and geometry in the storage CRS."""
+    """A parcel as stored (id, number, municipality), or drawn (id 0, no number or municipality).
+
+    The geometry is in the storage CRS.
+    """
 
     id: int
     number: str
     geom: MultiPolygon
+    municipality_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -35,15 +41,14 @@ class NearbyZone:
 
 
 def find_parcel(session: Session, municipality: str, number: str) -> StoredParcel:
-    """Return the parcel `number` of `municipality`, or raise `NotFoundError`."""
+    """Return the parcel `number` of `municipality`, or raise `NotFoundError` naming which."""
     row = session.execute(
-        select(Parcel.id, Parcel.number, Parcel.geom)
-        .join(Municipality, Parcel.municipality_id == Municipality.id)
-        .where(Municipality.code == municipality, Parcel.number == number)
+        _parcel_columns().where(Municipality.code == municipality, Parcel.number == number)
     ).one_or_none()
     if row is None:
+        find_municipality(session, municipality)  # an unknown municipality is named as such
         raise NotFoundError(f"no parcel {number!r} in municipality {municipality!r}")
-    return StoredParcel(id=row.id, number=row.number, geom=polygonal_part(to_shape(row.geom)))
+    return _stored(row)
 
 
 def parcel_at(
@@ -51,8 +56,7 @@ def parcel_at(
 ) -> StoredParcel:
     """Return the municipality's parcel containing `point` (storage CRS), or raise NotFoundError."""
     row = session.execute(
-        select(Parcel.id, Parcel.number, Parcel.geom)
-        .join(Municipality, Parcel.municipality_id == Municipality.id)
+        _parcel_columns()
         .where(
             Municipality.code == municipality,
             func.ST_Intersects(Parcel.geom, from_shape(point, srid=srid)),
@@ -60,8 +64,24 @@ def parcel_at(
         .limit(1)
     ).one_or_none()
     if row is None:
+        find_municipality(session, municipality)
         raise NotFoundError(f"no parcel of {municipality!r} at that point")
-    return StoredParcel(id=row.id, number=row.number, geom=polygonal_part(to_shape(row.geom)))
+    return _stored(row)
+
+
+def _parcel_columns() -> Select[int, str, Any, int]:
+    return select(Parcel.id, Parcel.number, Parcel.geom, Parcel.municipality_id).join(
+        Municipality, Parcel.municipality_id == Municipality.id
+    )
+
+
+def _stored(row: Row[int, str, Any, int]) -> StoredParcel:
+    return StoredParcel(
+        id=row.id,
+        number=row.number,
+        geom=polygonal_part(to_shape(row.geom)),
+        municipality_id=row.municipality_id,
+    )
 
 
 def zones_near(

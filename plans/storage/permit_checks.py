@@ -4,7 +4,7 @@ import datetime as dt
 import secrets
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from plans.errors import NotFoundError
@@ -26,21 +26,20 @@ def record_check(
     rule_set_id: int | None,
     application: dict[str, Any],
     result: dict[str, Any],
-) -> PermitCheck:
-    """Store an answered check."""
-    row = PermitCheck(
-        reference=reference,
-        municipality_id=municipality_id,
-        parcel_id=parcel_id,
-        plan_version_id=plan_version_id,
-        rule_set_id=rule_set_id,
-        application=application,
-        result=result,
-        verdict=result["verdict"],
+) -> None:
+    """Store an answered check (one INSERT: the row is not needed back as an object)."""
+    session.execute(
+        insert(PermitCheck).values(
+            reference=reference,
+            municipality_id=municipality_id,
+            parcel_id=parcel_id,
+            plan_version_id=plan_version_id,
+            rule_set_id=rule_set_id,
+            application=application,
+            result=result,
+            verdict=result["verdict"],
+        )
     )
-    session.add(row)
-    session.flush()
-    return row
 
 
 def find_check(session: Session, reference: str) -> PermitCheck:
