@@ -138,11 +138,15 @@ def stop_service(service: Service) -> None:
 
 
 def worker_pids(service: Service) -> set[int]:
-    """Return the uvicorn supervisor's child processes (the workers)."""
+    """Return the processes that serve requests: the supervisor's workers, or uvicorn itself.
+
+    With one worker uvicorn serves from its own process and has no children.
+    """
     pid = service.process.pid
     with contextlib.suppress(OSError):
-        return {int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
-    return set()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        return {int(p) for p in children} or {pid}
+    return {pid}
 
 
 def log_tail(log: Path, lines: int = 20) -> str:
