@@ -84,7 +84,10 @@ def classify(
        inside the map take the class of the nearest classified pixel, so boundaries fall on
        the centre line of the printed boundary.
     4. Texture: a region under `texture_px` whose border is mostly not printed line (a
-       streak of colour pencil, a blotch of faded colour) takes its neighbours' class.
+       streak of colour pencil, a blotch of faded colour), or that is nowhere more than
+       `mode_px` from its border (a band of pale, paper-and-fill colour along a pencil
+       line: the mode filter cannot tell a zone that narrow from the colour ramp beside a
+       line), takes its neighbours' class.
     5. Regions under `min_region_px` are merged into their largest neighbour (GDAL sieve).
 
     Parameters
@@ -143,7 +146,7 @@ def classify(
     inferred = labels >= UNSURE
     _fill_unknown(labels, confidence, rows=rows, halo=fill_halo)
     texture = 50 * min_region_px if texture_px is None else texture_px
-    if texture > 0 and _mark_texture(labels, inferred, max_px=texture):
+    if texture > 0 and _mark_texture(labels, inferred, max_px=texture, thin_px=mode_px):
         _fill_unknown(labels, confidence, rows=rows, halo=fill_halo)
     del inferred
     sieved = sieve(labels, size=min_region_px, connectivity=4) if min_region_px > 1 else labels
@@ -293,8 +296,13 @@ def label_regions(labels: LabelArray) -> tuple[npt.NDArray[np.int32], npt.NDArra
     return regions, np.concatenate(classes)
 
 
-def _mark_texture(labels: LabelArray, inferred: npt.NDArray[np.bool_], *, max_px: int) -> bool:
-    """Mark small regions whose border is mostly not next to printed line as `UNSURE`."""
+def _mark_texture(
+    labels: LabelArray, inferred: npt.NDArray[np.bool_], *, max_px: int, thin_px: int = 0
+) -> bool:
+    """Mark small regions mostly not next to printed line, or thin ones, as `UNSURE`.
+
+    A region is thin when no pixel of it lies more than `thin_px` from its border.
+    """
     regions, _ = label_regions(labels)
     border = np.zeros(labels.shape, bool)
     vertical = regions[:-1] != regions[1:]
@@ -308,9 +316,33 @@ def _mark_texture(labels: LabelArray, inferred: npt.NDArray[np.bool_], *, max_px
     area = np.bincount(regions.ravel(), minlength=size)
     border_px = np.bincount(regions[border], minlength=size)
     line_px = np.bincount(regions[near_line], minlength=size)
-    texture = (area < max_px) & (line_px < _LINE_SUPPORT * np.maximum(border_px, 1))
+    small = area < max_px
+    texture = small & (line_px < _LINE_SUPPORT * np.maximum(border_px, 1))
+    if thin_px > 0:
+        texture |= _thin(regions, np.flatnonzero(small & ~texture), thin_px)
     texture[0] = False
     if not texture.any():
         return False
     labels[texture[regions]] = UNSURE
     return True
+
+
+def _thin(
+    regions: npt.NDArray[np.int32], candidates: npt.NDArray[np.intp], thin_px: int
+) -> npt.NDArray[np.bool_]:
+    """Flag the `candidates` (region ids) with no pixel more than `thin_px` inside them.
+
+    Notes
+    -----
+    Works on each candidate's bounding box, so memory stays that of the largest box.
+    """
+    thin = np.zeros(int(regions.max()) + 1, bool)
+    boxes = ndimage.find_objects(regions)
+    for region in candidates[candidates > 0]:
+        box = boxes[region - 1]
+        if box is None:
+            continue
+        inside = np.pad(regions[box] == region, 1)
+        depth = float(ndimage.distance_transform_edt(inside).max())
+        thin[region] = depth <= thin_px
+    return thin

@@ -15,8 +15,13 @@ from gis.types import FloatArray
 Zones = Sequence[tuple[str, BaseGeometry]]
 """(zone code, geometry) pairs in one CRS."""
 
+_NODE_DECIMALS = 6  # nodes closer than a micrometre are one (noding leaves no larger jitter)
+
 BOUNDARY_TOLERANCES: Final = (0.5, 1.0, 2.0)
 """Distances (map units) at which boundary precision, recall and F1 are reported."""
+
+JUNCTION_RADIUS: Final = 5.0
+"""Default search radius (map units) within which a true junction finds its predicted one."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,14 @@ class Score:
         Area of the truth not covered by any prediction.
     valid
         GEOS coverage validity of the prediction.
+    junction_rms
+        Root mean square distance from each matched true junction to the nearest predicted
+        junction, in map units (NaN when no junction was matched). A junction is a node
+        where three or more zones meet inside the truth's extent (`find_junctions`); points
+        where a boundary meets the edge of the extent are left out, as for the boundaries.
+    junctions_matched, junctions_true, junctions_predicted
+        True junctions with a predicted junction within the search radius; true and
+        predicted interior junctions.
     """
 
     iou: Mapping[str, float]
@@ -58,9 +71,15 @@ class Score:
     overlap_area: float
     missing_area: float
     valid: bool
+    junction_rms: float = float("nan")
+    junctions_matched: int = 0
+    junctions_true: int = 0
+    junctions_predicted: int = 0
 
 
-def score_zones(predicted: Zones, truth: Zones, *, step: float = 1.0) -> Score:
+def score_zones(
+    predicted: Zones, truth: Zones, *, step: float = 1.0, junction_radius: float = JUNCTION_RADIUS
+) -> Score:
     """Compare predicted zones with the truth.
 
     Parameters
@@ -69,6 +88,9 @@ def score_zones(predicted: Zones, truth: Zones, *, step: float = 1.0) -> Score:
         (code, polygonal geometry) pairs, one per region, in the same map units.
     step
         Spacing of the points sampled along boundaries.
+    junction_radius
+        How far (map units) a predicted junction may lie from a true one and still match it;
+        unmatched true junctions are counted, not averaged in.
 
     Examples
     --------
@@ -90,6 +112,10 @@ def score_zones(predicted: Zones, truth: Zones, *, step: float = 1.0) -> Score:
     topology = coverage_report([g for _, g in predicted])
     pred_union = shapely.union_all([g for _, g in predicted])
     distances = _boundary_distances(predicted, truth, truth_union.boundary, step)
+    near_frame = shapely.buffer(truth_union.boundary, 2 * step)
+    true_nodes = _interior(find_junctions([g for _, g in truth]), near_frame)
+    pred_nodes = _interior(find_junctions([g for _, g in predicted]), near_frame)
+    matched = _match_junctions(true_nodes, pred_nodes, junction_radius)
     return Score(
         iou=iou,
         mean_iou=float(np.mean(list(iou.values()))),
@@ -102,7 +128,57 @@ def score_zones(predicted: Zones, truth: Zones, *, step: float = 1.0) -> Score:
         overlap_area=topology.overlap_area,
         missing_area=shapely.difference(truth_union, pred_union).area,
         valid=topology.valid,
+        junction_rms=float(np.sqrt(np.mean(matched**2))) if matched.size else float("nan"),
+        junctions_matched=int(matched.size),
+        junctions_true=len(true_nodes),
+        junctions_predicted=len(pred_nodes),
     )
+
+
+def find_junctions(geometries: Sequence[BaseGeometry]) -> FloatArray:
+    """Return the (n, 2) nodes where three or more boundary lines of a coverage meet.
+
+    The zone boundaries are noded and merged into lines between nodes; a node ending three
+    or more lines is a junction: a point where three or more zones meet, or where a zone
+    boundary meets the coverage's outer edge (the outside counts as a face).
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> find_junctions([box(0, 0, 1, 1), box(1, 0, 2, 1), box(0, 1, 2, 2)]).tolist()
+    [[0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [2.0, 1.0]]
+    """
+    if not len(geometries):
+        return np.zeros((0, 2))
+    network = shapely.line_merge(shapely.union_all(shapely.boundary(np.asarray(geometries))))
+    lines = shapely.get_parts(network)
+    ends = np.concatenate(
+        [shapely.get_coordinates(shapely.get_point(lines, i)) for i in (0, -1)]
+    ).round(_NODE_DECIMALS)
+    nodes, degree = np.unique(ends, axis=0, return_counts=True)
+    result: FloatArray = nodes[degree >= 3]
+    return result
+
+
+def _interior(nodes: FloatArray, near_frame: BaseGeometry) -> FloatArray:
+    """Drop the nodes near the edge of the truth's extent."""
+    if not len(nodes):
+        return nodes
+    keep = ~shapely.intersects(near_frame, shapely.points(nodes))
+    result: FloatArray = nodes[keep]
+    return result
+
+
+def _match_junctions(true: FloatArray, predicted: FloatArray, radius: float) -> FloatArray:
+    """Distance from each true junction to its nearest predicted one, those within `radius`."""
+    if not len(true) or not len(predicted):
+        return np.zeros(0)
+    tree = shapely.STRtree(np.asarray(shapely.points(predicted), dtype=object))
+    _, distance = tree.query_nearest(
+        shapely.points(true), max_distance=radius, return_distance=True, all_matches=False
+    )
+    result: FloatArray = np.asarray(distance, float)
+    return result
 
 
 def _inner_boundaries(zones: Zones, frame: BaseGeometry) -> BaseGeometry:

@@ -9,21 +9,31 @@ from gis.legend import parse_legend
 from gis.synthetic import make_sheet
 from tests.gis.sheets import digitised, sheet
 
-# Measured on seed 0 (IoU and polygons for seeds 0-2 in brackets), 600 x 800 px at 0.5 m/px:
-#            mean IoU                 boundary F1 @ 1 m        polygons / truth
-# printed    0.988 (0.988-0.990)      0.993                    7/7 (exact on all three)
-# faded      0.988 (0.988-0.989)      0.994                    7/7 (exact on all three)
-# pencil     0.972 (0.972-0.988)      0.875                    16/7 (16/11, 10/10)
-FLOORS = {"printed": (0.98, 0.97, 1.0), "faded": (0.98, 0.97, 1.0), "pencil": (0.96, 0.85, 2.5)}
+# Measured on seed 0 (IoU and polygons for seeds 0-2 in brackets), 600 x 800 px at 0.5 m/px;
+# junction RMS is over the interior triple points (gis.scoring.find_junctions), all matched:
+#            mean IoU                 boundary F1 @ 1 m        polygons / truth     junction RMS
+# printed    0.988 (0.988-0.989)      0.993                    7/7 (exact on all)   1.64 m
+# faded      0.988 (0.988-0.989)      0.994                    7/7 (exact on all)   1.62 m
+# pencil     0.982 (0.981-0.988)      0.897                    7/7 (exact on all)   1.60 m
+# Pencil before thin bands along the lines were treated as texture: 0.972, 0.875, 16/7 (16/11,
+# 10/10). Junctions are 3-4 px off on every kind: acute wedges lose their tip under the merged
+# ink and the mode filter (1.4-2.2 m on seeds 0-2; 0.61-1.09 m at the 1:2500 pixel of 0.2117 m).
+FLOORS = {
+    "printed": (0.98, 0.97, 1.0, 2.0),
+    "faded": (0.98, 0.97, 1.0, 2.0),
+    "pencil": (0.97, 0.88, 1.2, 2.0),
+}
 
 
 @pytest.mark.parametrize("kind", ["printed", "faded", "pencil"])
 def test_digitise_quality_floor(kind):
     result, score = digitised(kind)
-    iou_floor, f1_floor, count_ratio = FLOORS[kind]
+    iou_floor, f1_floor, count_ratio, junction_rms = FLOORS[kind]
     assert score.mean_iou >= iou_floor
     assert score.boundary_f1[1.0] >= f1_floor
     assert 1.0 <= score.polygon_ratio <= count_ratio
+    assert score.junctions_true > 0 and score.junctions_matched == score.junctions_true
+    assert score.junction_rms <= junction_rms
     assert score.gap_area == 0 and score.overlap_area < 1e-6 and score.valid
     assert score.missing_area < 0.005 * sum(g.area for _, g in sheet(kind).truth)
     assert result.report["coverage"]["valid"] and result.report["coverage"]["gap_m2"] == 0
