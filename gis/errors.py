@@ -63,3 +63,7 @@ class PdfPageError(ScanReadError):
 
 class OcrError(GisError, RuntimeError):
     """Printed labels cannot be read: tesseract or its language models are missing."""
+
+
+class LegendDetectError(GisError, ValueError):
+    """No printed key was found on a sheet (no group of aligned swatch boxes)."""

@@ -52,7 +52,7 @@ def pattern_mask(name: PatternName, shape: tuple[int, int]) -> npt.NDArray[np.bo
     Examples
     --------
     >>> pattern_mask("hatch_ne", (3, 12)).sum(axis=1).tolist()
-    [2, 2, 2]
+    [2, 1, 1]
     """
     rows, cols = np.indices(shape)
     if name == "hatch_ne":

@@ -12,6 +12,7 @@ from api.cli import (
     extracts,
     imports,
     keys,
+    legend,
     ozfs,
     plans,
     rules,
@@ -33,6 +34,7 @@ app.add_typer(imports.app, name="import")
 app.add_typer(plans.app, name="plans")
 app.add_typer(rules.app, name="rules")
 app.add_typer(keys.app, name="keys")
+app.add_typer(legend.app, name="legend")
 app.command("check")(check.check)
 app.command("extract")(extracts.extract)
 app.command("extract-batch")(extracts.extract_batch)
