@@ -30,11 +30,20 @@ def sample(session, storage_crs, tmp_path):
     return load_sample(session, tmp_path / "sample", storage_crs=storage_crs)
 
 
+def key_headers(session: Session, role: str, label: str) -> dict[str, str]:
+    """Headers carrying a new API key of `role` (actor ``<role>:<label>``) for the demo town."""
+    ensure_municipality(session, "JED-DEMO")
+    key = create_api_key(session, role=role, municipality="JED-DEMO", label=label, created_by="t")
+    return {"X-API-Key": key}
+
+
 @pytest.fixture
 def planner(session):
     """Headers with the key of a planner of the demo municipality."""
-    ensure_municipality(session, "JED-DEMO")
-    key = create_api_key(
-        session, role="planner", municipality="JED-DEMO", label="p", created_by="test"
-    )
-    return {"X-API-Key": key}
+    return key_headers(session, "planner", "p")
+
+
+@pytest.fixture
+def clerk(session):
+    """Headers with the key of a clerk of the demo municipality."""
+    return key_headers(session, "clerk", "counter")

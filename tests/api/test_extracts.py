@@ -12,10 +12,8 @@ from typer.testing import CliRunner
 
 from api.cli import extracts as cli_extracts
 from api.routes import extracts as extract_routes
-from plans.access import create_api_key
 from plans.demo import load_sample
 from plans.errors import NotFoundError
-from plans.storage.municipalities import ensure_municipality
 from tests.plans.extracts.synthetic import pdftotext
 
 
@@ -185,15 +183,6 @@ def test_post_extract_unknown_check_404(extracts_client, sample):
     answer = _issue(extracts_client, check_reference="PC-20250101-00000000")
     assert answer.status_code == 404
     assert "no permit check" in answer.json()["detail"]
-
-
-@pytest.fixture
-def clerk(session):
-    ensure_municipality(session, "JED-DEMO")
-    key = create_api_key(
-        session, role="clerk", municipality="JED-DEMO", label="counter", created_by="t"
-    )
-    return {"X-API-Key": key}
 
 
 def test_batch_of_extracts_as_zip_with_manifest(client, sample, clerk):
