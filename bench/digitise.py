@@ -17,7 +17,7 @@ faces of the line network coded by OCR) and also prints the OCR time per label. 
 workflow cannot read such a sheet at all (it has no colour to match: every pixel is paper or
 ink), so its row is skipped for outline sheets and no ratio is recorded.
 
-Usage: .venv/bin/python bench/digitise.py [--kind printed|faded|pencil|outline] [--paper a1|a2]
+Usage: .venv/bin/python bench/digitise.py [--kind printed|faded|pencil|outline] [--paper a0|a1|a2]
        [--runs K] [--record]
 """
 
@@ -52,7 +52,7 @@ from gis.scoring import score_zones
 from gis.synthetic import make_sheet
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
-PAPER = {"a1": (7016, 9933), "a2": (4961, 7016)}  # 300 dpi, landscape (height, width)
+PAPER = {"a0": (9933, 14043), "a1": (7016, 9933), "a2": (4961, 7016)}  # 300 dpi, landscape (h, w)
 PIXEL_SIZE = 0.0254 / 300 * 2500  # 1:2500 at 300 dpi
 MIN_AREA_M2 = 25.0
 
