@@ -26,6 +26,7 @@ from api.routes import (
 )
 from api.runtime import open_async_engine, open_engine
 from api.settings import Settings, get_settings
+from plans.storage.reads import EngineReads
 from plans.storage.version_watch import VersionCache, watch_versions
 
 UPLOAD_PATH_ENDINGS = ("/versions", "/parcels", "/verify", "/scans")
@@ -37,13 +38,11 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = open_engine(settings, require_reachable=False)
-        served = open_async_engine(engine)
+        served, reading = open_async_engine(engine), open_async_engine(engine, autocommit=True)
         app.state.engine = engine
         app.state.sessions = sessionmaker(engine)
         app.state.async_sessions = async_sessionmaker(served)
-        app.state.read_sessions = async_sessionmaker(
-            served.execution_options(isolation_level="AUTOCOMMIT")
-        )
+        app.state.reads = EngineReads(reading)
         app.state.versions = VersionCache()
         url = engine.url.render_as_string(hide_password=False)
         watcher = asyncio.create_task(watch_versions(url, app.state.versions))
@@ -54,6 +53,7 @@ def create_app(settings: Settings) -> FastAPI:
             with contextlib.suppress(asyncio.CancelledError):
                 await watcher
             await served.dispose()
+            await reading.dispose()
             engine.dispose()
 
     app = FastAPI(

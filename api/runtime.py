@@ -36,13 +36,13 @@ def open_engine(settings: Settings, *, require_reachable: bool = True) -> Engine
     return engine
 
 
-def open_async_engine(engine: Engine) -> AsyncEngine:
+def open_async_engine(engine: Engine, *, autocommit: bool = False) -> AsyncEngine:
     """Return an asyncio engine on `engine`'s database, for the routes served on the event loop.
 
-    Its `reads` (`execution_options(isolation_level="AUTOCOMMIT")`) send no BEGIN/COMMIT.
+    An `autocommit` one is for reads only (no BEGIN/COMMIT reaches the server).
     """
     url = engine.url.render_as_string(hide_password=False)
-    return make_async_engine(url, short_queries=True)
+    return make_async_engine(url, short_queries=True, autocommit=autocommit)
 
 
 @contextmanager

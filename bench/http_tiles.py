@@ -6,12 +6,14 @@ like the one in-process connection; `--workers 1 2` also runs 2 workers) and mea
 same run, over the city centre:
 
 - tiles at z13, z15 and z17, zones and parcels: (a) the raw query, `tiles.mvt.zones_tile` /
-  `parcels_tile` through one long-lived SQLAlchemy session (auto-prepare off, as `bench_tiles`
-  does); (a2) the request path in-process: a read session per call from an engine like the
-  app's, the versions shown known from the process's cache; (b) the HTTP latency of the same
-  tile from one keep-alive standard-library connection (`service.LeanClient`), sequential
-  requests. The three alternate run after run; medians after a warm-up; target b/a <= 1.3.
-  The HTTP body must equal the in-process tile, byte for byte.
+  `parcels_tile` (the prebuilt statement, bound and sent) through one long-lived SQLAlchemy
+  session on a connection made as the app's are (short-query settings, psycopg's automatic
+  prepare from the fifth run); (a2) the request path in-process: a read session per call
+  from an engine like the app's, the versions shown known from the process's cache; (b) the
+  HTTP latency of the same tile from one keep-alive standard-library connection
+  (`service.LeanClient`), sequential requests. The three alternate run after run; medians
+  after a warm-up; target b/a <= 1.3. The HTTP body must equal the in-process tile, byte for
+  byte.
 - zone tiles answered 304 to `If-None-Match` (target median <= 2 ms), against the HTTP floor
   (`GET /conformance`: routing, middleware and JSON, no database), and that floor through
   `httpx.Client` to show what a heavier client adds.
@@ -48,7 +50,6 @@ import httpx
 import mapbox_vector_tile
 import morecantile
 from pyproj import Transformer
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -444,14 +445,14 @@ def _stop(signum: int, _frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)  # unwinds through every `finally`
 
 
-def run_services(args: argparse.Namespace, engine: Engine, url: str, version_id: int) -> list[Row]:
+def run_services(args: argparse.Namespace, url: str, version_id: int) -> list[Row]:
     """Start the service once per worker count and measure it; profile the first if asked."""
     rows: list[Row] = []
     app_engine = make_engine(url, short_queries=True)  # like the app's: pre-ping, auto-prepare
     reads = app_engine.execution_options(isolation_level="AUTOCOMMIT")  # the app's read sessions
     folder = Path(tempfile.mkdtemp(prefix="mukhattat-http-"))
     try:
-        with Session(engine) as raw:
+        with Session(app_engine) as raw:  # one connection, made as the app's are
             for workers in args.workers:
                 with (
                     serving(url, folder / f"w{workers}", workers) as service,
@@ -484,7 +485,7 @@ def main(argv: Sequence[str]) -> int:
             setup_s = time.perf_counter() - start
             versions = describe_server(engine)
             url = database_url(server_url, "mukhattat_bench")
-            rows = run_services(args, engine, url, version_id)
+            rows = run_services(args, url, version_id)
         finally:
             engine.dispose()
     signal.alarm(0)

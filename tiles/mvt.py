@@ -1,8 +1,9 @@
 """Mapbox vector tiles of zones and parcels, encoded by PostGIS (`ST_AsMVT`).
 
 Filtering uses the stored, GiST-indexed EPSG:3857 columns against the tile envelope; z/x/y only
-reach SQL as bound numbers. Geometries are simplified to about one screen pixel, and features
-smaller than about 2x2 pixels are dropped (FINDINGS.md: vector tiles from PostGIS).
+reach SQL as bound numbers, in statements compiled once (`plans.storage.prebuilt`). Geometries
+are simplified to about one screen pixel, and features smaller than about 2x2 pixels are dropped
+(FINDINGS.md: vector tiles from PostGIS).
 """
 
 from collections.abc import Sequence
@@ -10,10 +11,21 @@ from dataclasses import dataclass
 from typing import Any
 
 import morecantile
-from sqlalchemy import ColumnElement, Select, func, literal_column, select
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Float,
+    Integer,
+    any_,
+    bindparam,
+    func,
+    literal_column,
+    select,
+)
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from plans.storage.models import Parcel, Zone, ZoneGeneralised
+from plans.storage.prebuilt import Prebuilt
 from plans.storage.zones import GENERALISED_MAX_ZOOM
 
 EXTENT = 4096
@@ -53,79 +65,106 @@ def tile_envelope(z: int, x: int, y: int) -> TileEnvelope:
     return TileEnvelope(bounds=bounds, pixel=(box.right - box.left) / _SCREEN_TILE_PX, zoom=z)
 
 
-def zones_tile(session: Session, envelope: TileEnvelope, *, version_ids: Sequence[int]) -> bytes:
-    """Return the `zones` layer tile for the given plan versions (zone code and confidence).
+@dataclass(frozen=True)
+class TileQuery:
+    """One tile's prebuilt statement and the values it is run with."""
+
+    statement: Prebuilt
+    params: dict[str, Any]
+
+
+def zones_tile_query(envelope: TileEnvelope, version_ids: Sequence[int]) -> TileQuery | None:
+    """Return the `zones` layer tile's query for the given plan versions (None: nothing to draw).
 
     Up to `GENERALISED_MAX_ZOOM` the tile draws the generalised zones (one shape per code,
     coverage-simplified), without confidence: at that scale a city's zones would otherwise
     exceed the 500 KB tile budget and cost far more to encode.
     """
     if not version_ids:
-        return b""
-    return _bytes(session.scalar(_zones_query(envelope, list(version_ids))))
+        return None
+    statement = _GENERALISED_ZONES if envelope.zoom <= GENERALISED_MAX_ZOOM else _ZONES
+    return TileQuery(statement, {**_envelope_params(envelope), "version_ids": list(version_ids)})
+
+
+def parcels_tile_query(envelope: TileEnvelope) -> TileQuery | None:
+    """Return the `parcels` layer tile's query (None below `PARCELS_MIN_ZOOM`: nothing drawn)."""
+    if envelope.zoom < PARCELS_MIN_ZOOM:
+        return None
+    return TileQuery(_PARCELS, _envelope_params(envelope))
+
+
+def zones_tile(session: Session, envelope: TileEnvelope, *, version_ids: Sequence[int]) -> bytes:
+    """Return the `zones` layer tile for the given plan versions (zone code and confidence)."""
+    return read_tile(session, zones_tile_query(envelope, version_ids))
 
 
 def parcels_tile(session: Session, envelope: TileEnvelope) -> bytes:
     """Return the `parcels` layer tile (parcel number); empty below `PARCELS_MIN_ZOOM`."""
-    if envelope.zoom < PARCELS_MIN_ZOOM:
-        return b""
-    query = _tile_query(
-        envelope,
-        layer="parcels",
-        geom=Parcel.geom_3857,
-        columns=[Parcel.id, Parcel.number],
-        where=[],
-    )
-    return _bytes(session.scalar(query))
+    return read_tile(session, parcels_tile_query(envelope))
 
 
-def _zones_query(envelope: TileEnvelope, version_ids: Sequence[int]) -> Select[Any]:
-    if envelope.zoom <= GENERALISED_MAX_ZOOM:
-        return _tile_query(
-            envelope,
-            layer="zones",
-            geom=ZoneGeneralised.geom_3857,
-            columns=[ZoneGeneralised.id, ZoneGeneralised.zone_code],
-            where=[ZoneGeneralised.plan_version_id.in_(version_ids)],
-        )
-    return _tile_query(
-        envelope,
-        layer="zones",
-        geom=Zone.geom_3857,
-        columns=[Zone.id, Zone.zone_code, Zone.confidence],
-        where=[Zone.plan_version_id.in_(version_ids)],
-    )
+def read_tile(session: Session, query: TileQuery | None) -> bytes:
+    """Run a tile query in `session`; return the tile (empty when there is nothing to draw)."""
+    return tile_bytes(query.statement.scalar(session, query.params) if query else None)
 
 
-def _tile_query(
-    envelope: TileEnvelope,
-    *,
-    layer: str,
-    geom: Any,
-    columns: Sequence[Any],
-    where: Sequence[ColumnElement[bool]],
-) -> Select[Any]:
-    """Select one layer's MVT for the envelope.
+def tile_bytes(data: Any) -> bytes:
+    """Return the MVT bytes PostGIS answered (NULL when no feature is drawn: empty)."""
+    return bytes(data) if data else b""
+
+
+def _envelope_params(envelope: TileEnvelope) -> dict[str, float]:
+    xmin, ymin, xmax, ymax = envelope.bounds
+    return {
+        "xmin": xmin,
+        "ymin": ymin,
+        "xmax": xmax,
+        "ymax": ymax,
+        "pixel": envelope.pixel,
+        "min_area": (_MIN_FEATURE_PX * envelope.pixel) ** 2,
+    }
+
+
+def _tile_statement(
+    *, layer: str, geom: Any, columns: Sequence[Any], where: Sequence[ColumnElement[bool]]
+) -> Prebuilt:
+    """Compile one layer's MVT query over the envelope bound as parameters.
 
     Run it on connections made with `plans.storage.database.SHORT_QUERY_OPTIONS` (no parallel
     workers, no JIT): a parallel plan costs more to start (25-60 ms here) than a tile query
     takes serially (bench/RESULTS.md).
     """
-    box = func.ST_MakeEnvelope(*envelope.bounds, 3857)
-    simplified = func.ST_Simplify(geom, envelope.pixel, True)
+    bounds = [bindparam(name, type_=Float) for name in ("xmin", "ymin", "xmax", "ymax")]
+    box = func.ST_MakeEnvelope(*bounds, 3857)
+    simplified = func.ST_Simplify(geom, bindparam("pixel", type_=Float), True)
     rows = (
         select(*columns, func.ST_AsMVTGeom(simplified, box, EXTENT, BUFFER, True).label("geom"))
-        .where(
-            geom.op("&&")(box),
-            func.ST_Area(geom) >= (_MIN_FEATURE_PX * envelope.pixel) ** 2,
-            *where,
-        )
+        .where(geom.op("&&")(box), func.ST_Area(geom) >= bindparam("min_area", type_=Float))
+        .where(*where)
         .subquery("mvt_rows")
     )
-    return select(
+    query = select(
         func.ST_AsMVT(literal_column("mvt_rows"), layer, EXTENT, "geom", "id")
     ).select_from(rows)
+    return Prebuilt.compile(query)
 
 
-def _bytes(data: Any) -> bytes:
-    return bytes(data) if data else b""
+def _in_versions(column: QueryableAttribute[int]) -> ColumnElement[bool]:
+    return column == any_(bindparam("version_ids", type_=ARRAY(Integer)))
+
+
+_ZONES = _tile_statement(
+    layer="zones",
+    geom=Zone.geom_3857,
+    columns=[Zone.id, Zone.zone_code, Zone.confidence],
+    where=[_in_versions(Zone.plan_version_id)],
+)
+_GENERALISED_ZONES = _tile_statement(
+    layer="zones",
+    geom=ZoneGeneralised.geom_3857,
+    columns=[ZoneGeneralised.id, ZoneGeneralised.zone_code],
+    where=[_in_versions(ZoneGeneralised.plan_version_id)],
+)
+_PARCELS = _tile_statement(
+    layer="parcels", geom=Parcel.geom_3857, columns=[Parcel.id, Parcel.number], where=[]
+)

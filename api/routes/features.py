@@ -8,7 +8,7 @@ import orjson
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
-from api.deps import MAX_ID, ReadSessionDep
+from api.deps import MAX_ID, ReadsDep
 from api.errors import BadParameterError
 from plans.errors import NotFoundError
 from plans.records import Feature, FeaturePage
@@ -118,14 +118,14 @@ def read_collection(collection_id: str, request: Request) -> dict[str, Any]:
 async def read_items(
     collection_id: str,
     request: Request,
-    session: ReadSessionDep,
+    reads: ReadsDep,
     params: Annotated[ItemsParams, Depends(items_params)],
 ) -> GeoJSONResponse:
     """Return a page of features as a GeoJSON FeatureCollection with paging links."""
     _require_collection(collection_id)
     bbox = parse_bbox(params.bbox) if params.bbox else None
     if collection_id == "zones":
-        page = await session.run_sync(
+        page = await reads.run_sync(
             zone_features,
             bbox=bbox,
             plan_version_id=params.version,
@@ -134,7 +134,7 @@ async def read_items(
             offset=params.offset,
         )
     else:
-        page = await session.run_sync(
+        page = await reads.run_sync(
             parcel_features, bbox=bbox, limit=params.limit, offset=params.offset
         )
     body = _feature_collection(page, str(request.url), _next_url(request, page))
@@ -143,12 +143,12 @@ async def read_items(
 
 @router.get("/collections/{collection_id}/items/{feature_id}", summary="One feature")
 async def read_item(
-    collection_id: str, feature_id: Annotated[int, Path(ge=1, le=MAX_ID)], session: ReadSessionDep
+    collection_id: str, feature_id: Annotated[int, Path(ge=1, le=MAX_ID)], reads: ReadsDep
 ) -> GeoJSONResponse:
     """Return one feature by id."""
     _require_collection(collection_id)
     finder = zone_feature if collection_id == "zones" else parcel_feature
-    feature = await session.run_sync(finder, feature_id)
+    feature = await reads.run_sync(finder, feature_id)
     if feature is None:
         raise NotFoundError(f"no feature {feature_id} in collection {collection_id!r}")
     return GeoJSONResponse(_feature(feature))

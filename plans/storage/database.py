@@ -2,6 +2,7 @@
 
 import time
 from functools import partial
+from typing import Any
 
 import psycopg
 from psycopg import sql
@@ -46,14 +47,22 @@ def make_engine(url: str, *, pool_size: int = 5, short_queries: bool = False) ->
     return engine
 
 
-def make_async_engine(url: str, *, pool_size: int = 5, short_queries: bool = False) -> AsyncEngine:
+def make_async_engine(
+    url: str, *, pool_size: int = 5, short_queries: bool = False, autocommit: bool = False
+) -> AsyncEngine:
     """Return an asyncio engine for `url`, its connections made and checked as `make_engine`'s.
 
-    For reads served on the event loop: a route then needs no worker thread, whose hand-over
-    costs about 0.45 ms a request on this 2-core machine (bench/RESULTS.md, 2026-12-04).
+    For work served on the event loop: a route then needs no worker thread, whose hand-over
+    costs about 0.45 ms a request on this 2-core machine (bench/RESULTS.md, 2026-12-04). An
+    `autocommit` engine is for reads only: its connections stay in autocommit (no BEGIN or
+    COMMIT is sent, nor the isolation level set at each checkout) and are not rolled back when
+    returned to the pool, as no transaction is ever open on them.
     """
     connect_args = {"options": SHORT_QUERY_OPTIONS} if short_queries else {}
-    engine = create_async_engine(url, pool_size=pool_size, connect_args=connect_args)
+    options: dict[str, Any] = {"isolation_level": "AUTOCOMMIT", "pool_reset_on_return": None}
+    engine = create_async_engine(
+        url, pool_size=pool_size, connect_args=connect_args, **(options if autocommit else {})
+    )
     _ping_idle_connections(engine.sync_engine)
     return engine
 

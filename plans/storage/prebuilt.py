@@ -1,0 +1,51 @@
+"""Statements compiled once to the driver's SQL, for reads on the hottest paths (tiles).
+
+Building a SQLAlchemy statement and executing it through a session costs about 1.1 ms of
+Python a query here, more than a z17 tile takes PostgreSQL to encode (bench/RESULTS.md,
+2026-12-04). A `Prebuilt` statement is still written with SQLAlchemy and the GeoAlchemy2
+models, but compiled once; each use only binds its parameters and hands the SQL to psycopg.
+The SQL text never changes, so psycopg prepares it on the server from its fifth run (planned
+for each call's values: `database.SHORT_QUERY_OPTIONS`).
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
+
+from sqlalchemy import Connection
+from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import ClauseElement
+
+if TYPE_CHECKING:
+    from sqlalchemy.sql.compiler import SQLCompiler
+
+_DIALECT = PGDialect_psycopg()  # type: ignore[no-untyped-call]
+
+
+@dataclass(frozen=True)
+class Prebuilt:
+    """One statement's SQL (psycopg's ``%(name)s`` placeholders) and its fixed bound values."""
+
+    sql: str
+    constants: Mapping[str, Any]
+    required: frozenset[str]
+
+    @classmethod
+    def compile(cls, statement: ClauseElement) -> "Prebuilt":
+        """Compile `statement`; its `bindparam`s without a value are the per-call parameters."""
+        compiled = cast("SQLCompiler", statement.compile(dialect=_DIALECT))
+        required = frozenset(name for name, bind in compiled.binds.items() if bind.required)
+        constants = {k: v for k, v in compiled.params.items() if k not in required}
+        return cls(sql=str(compiled), constants=constants, required=required)
+
+    def bind(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """Return the parameters of one call: the fixed values and `params` (all required)."""
+        if missing := self.required - params.keys():
+            raise TypeError(f"prebuilt statement needs parameters {sorted(missing)}")
+        return {**self.constants, **params}
+
+    def scalar(self, session: Session | Connection, params: Mapping[str, Any]) -> Any:
+        """Run the statement in `session`'s transaction; return the first column of its row."""
+        connection = session.connection() if isinstance(session, Session) else session
+        return connection.exec_driver_sql(self.sql, self.bind(params)).scalar()
