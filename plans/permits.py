@@ -17,7 +17,7 @@ from shapely.geometry import MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy.orm import Session
 
-from gis.crs import reproject
+from gis.crs import reproject, srid_of
 from plans.check import check_application
 from plans.check_records import Application, CheckResult
 from plans.errors import CheckInputError, NotFoundError
@@ -64,7 +64,7 @@ class PermitRequest:
 def check_permit(session: Session, request: PermitRequest, *, storage_crs: CRS) -> dict[str, Any]:
     """Return the `check --json` document for `request` (recorded; flushes, the caller commits)."""
     on = request.date or dt.date.today()
-    srid = int(storage_crs.to_epsg() or 0)
+    srid = srid_of(storage_crs)
     parcel = _resolve_parcel(session, request, srid=srid)
     municipality_id = parcel.municipality_id or find_municipality(session, request.municipality).id
     nearby = zones_near(

@@ -8,6 +8,7 @@ from typing import Any
 from pyproj import CRS
 from sqlalchemy.orm import Session
 
+from gis.crs import srid_of
 from gis.types import CRSLike, InvalidPolicy
 from plans.errors import ConflictError, ImportDataError
 from plans.imports.prepared import PreparedLayer, list_ids, prepare_layer, text_column
@@ -58,7 +59,7 @@ def import_parcels(
         numbers=numbers,
         geoms=layer.geoms,
         attributes=_attributes(layer, request.number_column),
-        srid=int(storage_crs.to_epsg() or 0),
+        srid=srid_of(storage_crs),
         source_name=request.path.name,
     )
     session.flush()

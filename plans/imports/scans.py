@@ -17,7 +17,7 @@ from shapely import MultiPoint, get_coordinates
 from shapely import box as shapely_box
 from sqlalchemy.orm import Session
 
-from gis.crs import check_within_area_of_use, parse_crs, reproject
+from gis.crs import check_within_area_of_use, parse_crs, reproject, srid_of
 from gis.digitise import DigitiseResult, digitise
 from gis.gcps import GroundControlPoints, read_gcps
 from gis.legend import read_legend
@@ -121,7 +121,7 @@ def import_scan(
         codes=[zone.code for zone in result.zones],
         geoms=[zone.geometry for zone in result.zones],
         confidences=[zone.confidence for zone in result.zones],
-        srid=int(storage_crs.to_epsg() or 0),
+        srid=srid_of(storage_crs),
     )
     session.flush()
     source = request.source

@@ -8,6 +8,7 @@ from pathlib import Path
 from pyproj import CRS
 from sqlalchemy.orm import Session
 
+from gis.crs import srid_of
 from gis.types import CRSLike, InvalidPolicy
 from plans.errors import ImportDataError
 from plans.imports.prepared import PreparedLayer, list_ids, prepare_layer, text_column
@@ -62,7 +63,7 @@ def import_zones(
         quality_report=_quality_report(layer, summary),
         created_by=request.created_by,
     )
-    srid = int(storage_crs.to_epsg() or 0)
+    srid = srid_of(storage_crs)
     add_zones(
         session, version.id, codes=codes, geoms=layer.geoms, confidences=confidences, srid=srid
     )

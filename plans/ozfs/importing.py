@@ -18,7 +18,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gis.crs import check_within_area_of_use, reproject
+from gis.crs import check_within_area_of_use, reproject, srid_of
 from plans.errors import ConflictError, NotFoundError
 from plans.imports.prepared import list_ids
 from plans.ozfs.document import ZoningDocument
@@ -98,7 +98,7 @@ def import_ozfs(
         source_name=Path(zoning_path).name,
         quality_report=report,
     )
-    srid = int(storage_crs.to_epsg() or 0)
+    srid = srid_of(storage_crs)
     geoms = [_multi(project_geometry(g, storage_crs)) for _, g in mapped]
     add_zones(
         session,

@@ -5,10 +5,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from geoalchemy2 import Geometry
 from geoalchemy2.shape import from_shape, to_shape
 from shapely.geometry import MultiPolygon
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import Row, Select, func, or_, select
+from sqlalchemy import Date, Float, Row, String, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from gis.repair import polygonal_part
@@ -43,7 +44,7 @@ class NearbyZone:
 def find_parcel(session: Session, municipality: str, number: str) -> StoredParcel:
     """Return the parcel `number` of `municipality`, or raise `NotFoundError` naming which."""
     row = session.execute(
-        _parcel_columns().where(Municipality.code == municipality, Parcel.number == number)
+        _PARCEL_BY_NUMBER, {"municipality": municipality, "number": number}
     ).one_or_none()
     if row is None:
         find_municipality(session, municipality)  # an unknown municipality is named as such
@@ -55,33 +56,12 @@ def parcel_at(
     session: Session, municipality: str, point: BaseGeometry, *, srid: int
 ) -> StoredParcel:
     """Return the municipality's parcel containing `point` (storage CRS), or raise NotFoundError."""
-    row = session.execute(
-        _parcel_columns()
-        .where(
-            Municipality.code == municipality,
-            func.ST_Intersects(Parcel.geom, from_shape(point, srid=srid)),
-        )
-        .limit(1)
-    ).one_or_none()
+    params = {"municipality": municipality, "geom": from_shape(point, srid=srid)}
+    row = session.execute(_PARCEL_AT, params).one_or_none()
     if row is None:
         find_municipality(session, municipality)
         raise NotFoundError(f"no parcel of {municipality!r} at that point")
     return _stored(row)
-
-
-def _parcel_columns() -> Select[int, str, Any, int]:
-    return select(Parcel.id, Parcel.number, Parcel.geom, Parcel.municipality_id).join(
-        Municipality, Parcel.municipality_id == Municipality.id
-    )
-
-
-def _stored(row: Row[int, str, Any, int]) -> StoredParcel:
-    return StoredParcel(
-        id=row.id,
-        number=row.number,
-        geom=polygonal_part(to_shape(row.geom)),
-        municipality_id=row.municipality_id,
-    )
 
 
 def zones_near(
@@ -94,20 +74,13 @@ def zones_near(
     within_m: float,
 ) -> list[NearbyZone]:
     """Return the zones of the municipality's plan versions in force on `on` within `within_m`."""
-    area = func.ST_Buffer(from_shape(geom, srid=srid), within_m)
-    rows = session.execute(
-        select(Zone.zone_code, Zone.geom, Zone.plan_version_id)
-        .join(PlanVersion, Zone.plan_version_id == PlanVersion.id)
-        .join(Plan, PlanVersion.plan_id == Plan.id)
-        .join(Municipality, Plan.municipality_id == Municipality.id)
-        .where(
-            Municipality.code == municipality,
-            PlanVersion.status.in_(PUBLISHED),
-            PlanVersion.effective_from <= on,
-            or_(PlanVersion.effective_to.is_(None), PlanVersion.effective_to > on),
-            func.ST_Intersects(Zone.geom, area),
-        )
-    )
+    params = {
+        "municipality": municipality,
+        "geom": from_shape(geom, srid=srid),
+        "on": on,
+        "within_m": within_m,
+    }
+    rows = session.execute(_ZONES_NEAR, params)
     return [NearbyZone(code, to_shape(g), version) for code, g, version in rows]
 
 
@@ -115,19 +88,59 @@ def overlays_on(
     session: Session, municipality: str, geom: BaseGeometry, *, srid: int, on: dt.date
 ) -> list[tuple[str, BaseGeometry]]:
     """Return (kind, geometry) of the municipality's overlays in effect on `on` touching `geom`."""
-    rows = session.execute(
-        select(Overlay.kind, Overlay.geom)
-        .join(Municipality, Overlay.municipality_id == Municipality.id)
-        .where(
-            Municipality.code == municipality,
-            or_(Overlay.effective_from.is_(None), Overlay.effective_from <= on),
-            or_(Overlay.effective_to.is_(None), Overlay.effective_to > on),
-            func.ST_Intersects(Overlay.geom, from_shape(geom, srid=srid)),
-        )
-    )
+    params = {"municipality": municipality, "geom": from_shape(geom, srid=srid), "on": on}
+    rows = session.execute(_OVERLAYS_ON, params)
     return [(kind, to_shape(g)) for kind, g in rows]
 
 
 def version_ids_of(zones: Sequence[NearbyZone]) -> list[int]:
     """Return the distinct plan version ids the zones come from."""
     return sorted({zone.plan_version_id for zone in zones})
+
+
+def _stored(row: Row[int, str, Any, int]) -> StoredParcel:
+    return StoredParcel(
+        id=row.id,
+        number=row.number,
+        geom=polygonal_part(to_shape(row.geom)),
+        municipality_id=row.municipality_id,
+    )
+
+
+# The statements are built once, with their values bound per call: building a statement and
+# its cache key cost about 1 ms of Python a check (bench/checks.py --profile).
+_MUNICIPALITY = bindparam("municipality", type_=String)
+_GEOM = bindparam("geom", type_=Geometry())
+_ON = bindparam("on", type_=Date)
+_PARCEL = select(Parcel.id, Parcel.number, Parcel.geom, Parcel.municipality_id).join(
+    Municipality, Parcel.municipality_id == Municipality.id
+)
+_PARCEL_BY_NUMBER = _PARCEL.where(
+    Municipality.code == _MUNICIPALITY, Parcel.number == bindparam("number", type_=String)
+)
+_PARCEL_AT = _PARCEL.where(
+    Municipality.code == _MUNICIPALITY, func.ST_Intersects(Parcel.geom, _GEOM)
+).limit(1)
+_ZONES_NEAR = (
+    select(Zone.zone_code, Zone.geom, Zone.plan_version_id)
+    .join(PlanVersion, Zone.plan_version_id == PlanVersion.id)
+    .join(Plan, PlanVersion.plan_id == Plan.id)
+    .join(Municipality, Plan.municipality_id == Municipality.id)
+    .where(
+        Municipality.code == _MUNICIPALITY,
+        PlanVersion.status.in_(PUBLISHED),
+        PlanVersion.effective_from <= _ON,
+        or_(PlanVersion.effective_to.is_(None), PlanVersion.effective_to > _ON),
+        func.ST_Intersects(Zone.geom, func.ST_Buffer(_GEOM, bindparam("within_m", type_=Float))),
+    )
+)
+_OVERLAYS_ON = (
+    select(Overlay.kind, Overlay.geom)
+    .join(Municipality, Overlay.municipality_id == Municipality.id)
+    .where(
+        Municipality.code == _MUNICIPALITY,
+        or_(Overlay.effective_from.is_(None), Overlay.effective_from <= _ON),
+        or_(Overlay.effective_to.is_(None), Overlay.effective_to > _ON),
+        func.ST_Intersects(Overlay.geom, _GEOM),
+    )
+)

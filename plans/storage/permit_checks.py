@@ -29,17 +29,21 @@ def record_check(
 ) -> None:
     """Store an answered check (one INSERT: the row is not needed back as an object)."""
     session.execute(
-        insert(PermitCheck).values(
-            reference=reference,
-            municipality_id=municipality_id,
-            parcel_id=parcel_id,
-            plan_version_id=plan_version_id,
-            rule_set_id=rule_set_id,
-            application=application,
-            result=result,
-            verdict=result["verdict"],
-        )
+        _INSERT,
+        {
+            "reference": reference,
+            "municipality_id": municipality_id,
+            "parcel_id": parcel_id,
+            "plan_version_id": plan_version_id,
+            "rule_set_id": rule_set_id,
+            "application": application,
+            "result": result,
+            "verdict": result["verdict"],
+        },
     )
+
+
+_INSERT = insert(PermitCheck)  # built once: its SQL is compiled once for these columns
 
 
 def find_check(session: Session, reference: str) -> PermitCheck:
