@@ -77,7 +77,7 @@ def type_edges(
     [('front', 12.0), ('side', None), ('rear', None), ('side', None)]
     """
     lines = _edge_lines(parcel)
-    road_union = shapely.union_all([road for road in roads if not road.is_empty])
+    road_union = _local_roads(parcel, roads, reach=max_street_width_m + road_gap_m)
     near_road = road_union.buffer(road_gap_m) if not road_union.is_empty else road_union
     edges = []
     for index, line in enumerate(lines):
@@ -130,6 +130,18 @@ def _edge_lines(parcel: Polygon) -> list[LineString]:
         for i in range(len(coords) - 1)
         if coords[i] != coords[i + 1]
     ]
+
+
+def _local_roads(parcel: Polygon, roads: Sequence[BaseGeometry], *, reach: float) -> BaseGeometry:
+    """Return the union of the roads within `reach` of the parcel's bounds, clipped to them.
+
+    A plan's road zone is often one polygon across the whole town: clipped first, its union
+    and buffer cost what the parcel's neighbourhood costs, not the town's (nothing farther
+    than `reach` can meet an edge's rays).
+    """
+    xmin, ymin, xmax, ymax = parcel.bounds
+    near = shapely.box(xmin - reach, ymin - reach, xmax + reach, ymax + reach)
+    return shapely.union_all(shapely.intersection([r for r in roads if not r.is_empty], near))
 
 
 def _outward_normal(line: LineString) -> tuple[float, float]:

@@ -63,3 +63,14 @@ def test_street_width_on_slanted_plot():
     assert edges[0].kind == "front"
     assert edges[2].kind == "rear"
     assert edges[0].street_width_m == pytest.approx(12.0)
+
+
+def test_a_town_wide_road_types_edges_as_its_local_piece_does():
+    # One road polygon across the whole town (a plan's ROAD zone), with a street grid far away.
+    town_road = SOUTH_ROAD.union(box(-20_000, -12, 20_000, 0)).union(
+        box(5_000, -8_000, 5_012, 8_000)
+    )
+    edges = type_edges(PARCEL, [town_road, EAST_ROAD])
+    local = type_edges(PARCEL, [SOUTH_ROAD, EAST_ROAD])
+    assert kinds(edges) == kinds(local)
+    assert [e.street_width_m for e in edges] == [e.street_width_m for e in local]
