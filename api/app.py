@@ -66,9 +66,9 @@ def create_app(settings: Settings) -> FastAPI:
     register_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, limit_for=_body_limits(settings))
     app.add_middleware(RequestIdMiddleware)
+    app.include_router(tiles.router, responses=ERROR_RESPONSES)  # first: matched most often
     app.include_router(health.router, responses=ERROR_RESPONSES)
     app.include_router(features.router, responses=ERROR_RESPONSES)
-    app.include_router(tiles.router, responses=ERROR_RESPONSES)
     app.include_router(parcels.router, responses=ERROR_RESPONSES)
     app.include_router(permits.router, responses=ERROR_RESPONSES)
     app.include_router(extracts.router, responses=ERROR_RESPONSES)

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from api.deps import ReadsDep, VersionCacheDep
+from api.deps import ReadsDep, VersionCacheDep, tile_sources
 from api.params import (
     TILE_PARAMETERS,
     VERSION_PARAMETERS,
@@ -56,13 +56,14 @@ VERSION_DOCS = {"parameters": VERSION_PARAMETERS}
     response_class=Response,
     openapi_extra={"parameters": [*TILE_PARAMETERS, *VERSION_PARAMETERS]},
 )
-async def read_tile(request: Request, reads: ReadsDep, cache: VersionCacheDep) -> Response:
+async def read_tile(request: Request) -> Response:
     """Return one Mapbox vector tile; zone tiles carry an ETag of the versions they show.
 
-    The parameters are read by `api.params` rather than declared, which saves FastAPI's
-    validation of them on the busiest route.
+    The busiest route declares neither parameters nor dependencies: they are read by
+    `api.params` and `api.deps.tile_sources`, which saves FastAPI's solving of them.
     """
     tile, shown = tile_params(request.path_params), version_params(request.query_params)
+    reads, cache = tile_sources(request)
     try:
         envelope = tile_envelope(tile.z, tile.x, tile.y)
     except TileOutOfRangeError as exc:
