@@ -62,10 +62,9 @@ def tile_sources(request: Request) -> tuple[Reads, VersionCache]:
     a z17 tile's query (bench/RESULTS.md, 2026-12-04). Overrides of those two dependencies
     (the tests' sessions) are honoured as FastAPI would honour them.
     """
-    overrides = request.app.dependency_overrides
-    reads = overrides[get_reads]() if get_reads in overrides else request.app.state.reads
-    versions = get_version_cache
-    cache = overrides[versions]() if versions in overrides else request.app.state.versions
+    overrides, state = request.app.dependency_overrides, request.app.state
+    reads = overrides[get_reads]() if get_reads in overrides else state.reads
+    cache = overrides[get_version_cache]() if get_version_cache in overrides else state.versions
     return reads, cache
 
 
