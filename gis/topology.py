@@ -8,6 +8,7 @@ import numpy.typing as npt
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from gis.junctions import Reach, place_junctions
 from gis.repair import polygonal_part
 from gis.vectorise import ZoneRegion
 
@@ -22,9 +23,13 @@ class CoverageReport:
 
 
 def clean_zones(
-    zones: Sequence[ZoneRegion], *, min_area: float = 0.0, tolerance: float = 0.0
+    zones: Sequence[ZoneRegion],
+    *,
+    min_area: float = 0.0,
+    tolerance: float = 0.0,
+    pixel_size: float | None = None,
 ) -> list[ZoneRegion]:
-    """Clean, merge small regions, dissolve same-code neighbours and simplify a coverage.
+    """Clean, merge small regions, dissolve same-code neighbours, simplify, re-place junctions.
 
     Parameters
     ----------
@@ -36,6 +41,12 @@ def clean_zones(
     tolerance
         Distance tolerance of `shapely.coverage_simplify`; about one pixel removes the
         staircase of raster edges.
+    pixel_size
+        Pixel size (map units) of the scan the zones were traced from: junctions where
+        three or more zones meet are moved to where the straight runs of their edges meet
+        (`gis.junctions.place_junctions`), undoing the few pixels by which ink and the mode
+        filter pull a traced node into an acute wedge. None means `tolerance`, which
+        digitising sets to one pixel; 0 leaves the junctions as traced.
 
     Notes
     -----
@@ -60,6 +71,10 @@ def clean_zones(
     if tolerance > 0:
         simplified = shapely.coverage_simplify(_geometries(dissolved), tolerance)
         dissolved = _with_geometries(dissolved, simplified)
+    pixel = tolerance if pixel_size is None else pixel_size
+    if pixel > 0:
+        placed = place_junctions(_geometries(dissolved), reach=Reach.for_pixel(pixel))
+        dissolved = _with_geometries(dissolved, placed)
     return dissolved
 
 
