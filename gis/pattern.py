@@ -1,7 +1,7 @@
 """Classify a black-and-white pattern sheet by texture learned from the legend's samples."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
@@ -10,69 +10,27 @@ from rasterio.features import sieve
 from scipy import ndimage
 
 from gis.errors import ClassifyError
-from gis.legend import Legend
+from gis.legend import Legend, PixelBox
+from gis.pattern_model import TextureModel, seed_posteriors, self_train
+from gis.pattern_regions import merge_small_regions
 from gis.raster import ArrayScan, Scan, iter_windows
-from gis.texture import (
-    F32,
-    InkLevels,
-    TextureScale,
-    block_means,
-    cell_features,
-    fit_scale,
-    ink_levels,
-    line_length,
-    pixel_channels,
-    sample_features,
-    to_grey,
-)
-from gis.types import FloatArray, LabelArray, RGBImage
+from gis.texture import F32, InkLevels, TextureScale, fit_scale, ink_levels, to_grey
+from gis.texture_spectrum import SpectrumGrid, grid_spectra, make_grid, patch_spectra
+from gis.types import LabelArray, RGBImage
 
 PAPER_STEP: Final = 16
 """Grid step (pixels) of the local paper-tone map."""
 
+MAX_WINDOW: Final = 48
+"""Largest analysis window side, pixels: a 64-pixel window would double the time."""
+
 _MARKER = 0.7  # smoothed posterior of the cells that seed the edge watershed
-_CONFIDENT = 0.9  # posterior of the cells the model is refitted on
-_FIT_CELLS = 200_000  # cells enough to refit the model on
-_SHRINK = 0.2  # covariance shrinkage towards its diagonal: samples are few and correlated
+_SAMPLE_TRIM: Final = 0.12  # share of a swatch's short side trimmed off for its frame line
+_BLANK_INK: Final = 0.05  # mean ink share under which a sample is plain paper
+_STEP_RANGE: Final = (8, 16)  # cell side bounds, pixels
+_MIN_REGION_WINDOWS: Final = 1.5  # a district covers at least this many analysis windows
 _RIDGE_SIGMAS = (1.0, 4.0)  # difference of Gaussians that makes printed lines ridges
 _LINE_LEVEL = 0.25  # ridge height of a printed line (ink share) that stops an edge flood
-
-
-@dataclass(frozen=True, eq=False)
-class TextureModel:
-    """Linear discriminant model of the legend's textures, learned on the sheet.
-
-    Attributes
-    ----------
-    codes
-        Zone code of each class (from 1).
-    means
-        (classes, features) mean feature vector of each class's samples.
-    precision
-        Inverse of the pooled, shrunk within-class covariance.
-    scale
-        The window and grid the features are computed at.
-    levels
-        Paper and ink grey levels of the sheet.
-    blank
-        Class value of the plain-paper entry (lowest ink), or None when every entry has ink.
-    """
-
-    codes: tuple[str, ...]
-    means: FloatArray
-    precision: FloatArray
-    scale: TextureScale
-    levels: InkLevels
-    blank: int | None
-
-    def posteriors(self, features: F32) -> F32:
-        """(n, classes) posterior probabilities of (n, features) vectors, equal priors."""
-        diff = features[:, None, :].astype(np.float64) - self.means[None]
-        distance = np.einsum("nkf,fg,nkg->nk", diff, self.precision, diff)
-        logits = -0.5 * (distance - distance.min(axis=1, keepdims=True))
-        weights = np.exp(logits)
-        result: F32 = (weights / weights.sum(axis=1, keepdims=True)).astype(np.float32)
-        return result
 
 
 @dataclass(frozen=True, eq=False)
@@ -101,62 +59,6 @@ class PatternClassification:
     shares: Mapping[str, float]
 
 
-def fit_texture_model(ink: F32, legend: Legend, levels: InkLevels) -> TextureModel:
-    """Learn each entry's texture from its sample boxes (see `gis.texture`).
-
-    Raises
-    ------
-    ClassifyError
-        An entry without samples, a box off the sheet or too small.
-    """
-    patches = _patches(ink, legend)
-    scale = fit_scale([patch for boxes in patches for patch in boxes])
-    per_class = [
-        np.concatenate([sample_features(ink, box, scale) for box in entry.samples])
-        for entry in legend.entries
-    ]
-    means: FloatArray = np.array([x.mean(axis=0) for x in per_class], np.float64)
-    centred = np.concatenate([x - x.mean(axis=0) for x in per_class]).astype(np.float64)
-    covariance = centred.T @ centred / max(len(centred) - 1, 1)
-    spread = np.diag(np.var(means, axis=0) + np.diag(covariance))
-    shrunk = (1 - _SHRINK) * covariance + _SHRINK * spread + 1e-4 * np.eye(len(spread))
-    inks = [float(np.mean([p.mean() for p in boxes])) for boxes in patches]
-    blank = int(np.argmin(inks)) + 1 if min(inks) < 0.05 else None
-    precision: FloatArray = np.linalg.inv(shrunk).astype(np.float64)
-    return TextureModel(legend.codes, means, precision, scale, levels, blank)
-
-
-def refit_on_sheet(model: TextureModel, features: F32, *, rounds: int = 1) -> TextureModel:
-    """Re-learn means and covariance from the sheet's confidently classified cells.
-
-    The samples give each texture's centre; the map shows how much a texture varies under
-    streets, labels, fading and stains. Each round keeps cells whose posterior exceeds
-    `_CONFIDENT` and refits the model on them (a class with too few keeps its means).
-    """
-    vectors = features.reshape(-1, features.shape[-1])
-    stride = max(1, len(vectors) // _FIT_CELLS)
-    vectors = vectors[::stride]
-    for _ in range(rounds):
-        posteriors = model.posteriors(vectors)
-        best, score = posteriors.argmax(axis=1), posteriors.max(axis=1)
-        means = model.means.copy()
-        groups = []
-        for index in range(len(means)):
-            members = vectors[(best == index) & (score > _CONFIDENT)].astype(np.float64)
-            if len(members) >= 2 * vectors.shape[1]:
-                # half the sample's centre: the map may pull a texture, never replace it
-                means[index] = 0.5 * (model.means[index] + members.mean(axis=0))
-                groups.append(members - members.mean(axis=0))
-        if not groups:
-            return model
-        centred = np.concatenate(groups)
-        covariance = centred.T @ centred / max(len(centred) - 1, 1)
-        shrunk = (1 - _SHRINK) * covariance + _SHRINK * np.diag(np.diag(covariance))
-        precision = np.linalg.inv(shrunk + 1e-4 * np.eye(len(shrunk)))
-        model = replace(model, means=means, precision=precision)
-    return model
-
-
 def classify_patterns(
     scan: Scan | RGBImage,
     legend: Legend,
@@ -169,16 +71,24 @@ def classify_patterns(
 
     1. Greyscale, paper tone and ink levels of the sheet; ink is measured against the local
        paper tone, so stains, yellowed paper and faint toner read alike.
-    2. Learn a texture model from the legend's sample boxes (`fit_texture_model`): the
-       window is fitted to the longest pattern period of the samples.
-    3. Features on a grid of cells (`gis.texture.cell_features`), class posteriors per cell,
-       averaged over the window (absorbs streets, labels and parcel lines printed over the
-       patterns); the most probable class and its posterior as confidence.
-    4. Off the map: outside `extent`, or else plain paper connected to the sheet's edge.
-    5. Edges: in a band of half a window around every change of class, a watershed on the
+    2. Local power spectra of the ink on a grid of cells (`gis.texture_spectrum`): the
+       share of the ink's variance in each orientation and band of spacing, the ink cover
+       and its contrast; hatch direction and spacing, cross-hatch, dot screens, solid and
+       blank each leave their own spectrum.
+    3. Seeds: map cells seen through a window the size of the key's swatches are matched to
+       the swatches' spectra; only clear matches count (`gis.pattern_model.seed_posteriors`).
+    4. Self-training: a Gaussian model per entry is learned from the map cells it
+       confidently holds, in a square window of about three pattern periods, and the map is
+       classified again with it, posteriors averaged over a window of cells (streets,
+       labels and parcel lines are small next to districts); three rounds.
+    5. Off the map: outside `extent`, or else plain paper connected to the sheet's edge.
+    6. Regions: a run of cells of one class smaller than one and a half windows (a street,
+       a label, a window straddling two districts) joins the neighbouring class with the
+       most texture evidence over it (`gis.pattern_regions.merge_small_regions`).
+    7. Edges: in a band of half a window around every change of class, a watershed on the
        printed lines (a difference of Gaussians of the ink) seeded by the confident cells
        moves the edge onto the boundary line or the pattern change.
-    6. Regions under `min_region_px` join their largest neighbour (GDAL sieve).
+    8. Regions under `min_region_px` join their largest neighbour (GDAL sieve).
 
     Parameters
     ----------
@@ -192,8 +102,10 @@ def classify_patterns(
 
     Notes
     -----
-    Holds the sheet as 8-bit grey plus an 8-bit ridge raster, int16 markers and the labels
-    (about 6 bytes per pixel); features are kept per cell only. About 2 s per 10 Mpx.
+    Holds the sheet's ink as float32 plus an 8-bit ridge raster, int16 markers and the
+    labels (about 9 bytes per pixel); spectra are kept per cell only. About 6 to 10 s for
+    an 8.7 Mpx sheet with a 48-pixel window on 2 shared cores (one FFT per cell and window
+    is most of it).
 
     Examples
     --------
@@ -209,19 +121,18 @@ def classify_patterns(
         raise ClassifyError(f"extent mask has shape {extent.shape}, the scan {grey.shape}")
     decimate = max(1, int(np.sqrt(grey.size / 1_000_000)))
     levels = ink_levels(grey[::decimate, ::decimate].astype(np.float32))
-    paper = _paper_map(grey, levels)
-    model = fit_texture_model(_ink(grey, paper), legend, levels)
-    means, ridge = _sheet_channels(grey, paper, model.scale, rows)
-    features = cell_features(means, model.scale)
-    model = refit_on_sheet(model, features, rounds=1)
-    cells = _cell_posteriors(model, features)
+    ink = _ink(grey, _paper_map(grey, levels))
+    del grey
+    model, cells = _learn(ink, legend, levels, extent)
     coarse = np.argmax(cells, axis=-1).astype(np.uint8) + 1
-    outside = _outside_cells(coarse, extent, model, ridge)
-    coarse[outside] = 0
+    ridge = _ridge(ink)
+    del ink
+    coarse[_outside_cells(coarse, extent, model, ridge)] = 0
+    coarse = merge_small_regions(coarse, cells, _min_region_cells(model.scale))
     confidence = np.round(255 * cells.max(axis=-1)).astype(np.uint8)
     labels, refined = _refine(coarse, cells.max(axis=-1) >= _MARKER, ridge, model.scale)
     sieved = sieve(labels, size=min_region_px, connectivity=4) if min_region_px > 1 else labels
-    full_confidence = _upsample(confidence, model.scale.step, grey.shape).astype(np.uint8)
+    full_confidence = _upsample(confidence, model.scale.step, ridge.shape).astype(np.uint8)
     total = float(labels.size)
     shares = {
         "outside": float(np.count_nonzero(labels == 0)) / total,
@@ -231,6 +142,73 @@ def classify_patterns(
     return PatternClassification(
         sieved.astype(np.uint8), full_confidence, legend.codes, model, shares
     )
+
+
+def _learn(
+    ink: F32, legend: Legend, levels: InkLevels, extent: npt.NDArray[np.bool_] | None
+) -> tuple[TextureModel, F32]:
+    """Seed the texture model from the samples, self-train it on the map; cell posteriors."""
+    patches = _patches(ink, legend)
+    scale, seed_grid, map_grid = _grids(patches)
+    inside = _inside_cells(extent, ink.shape, scale.step)
+    seeds = seed_posteriors(
+        grid_spectra(ink, seed_grid),
+        [np.concatenate([patch_spectra(p, seed_grid) for p in boxes]) for boxes in patches],
+        inside,
+    )
+    features = grid_spectra(ink, map_grid)
+    fallback = np.stack(
+        [np.concatenate([patch_spectra(p, map_grid) for p in boxes]).mean(0) for boxes in patches]
+    ).astype(np.float64)
+    inks = [float(np.mean([p.mean() for p in boxes])) for boxes in patches]
+    blank = int(np.argmin(inks)) + 1 if min(inks) < _BLANK_INK else None
+    count = len(legend.entries)
+    base = TextureModel(
+        legend.codes,
+        fallback,
+        np.broadcast_to(np.eye(map_grid.features), (count, map_grid.features, map_grid.features)),
+        np.zeros(count),
+        scale,
+        levels,
+        blank,
+    )
+    return self_train(features, seeds, inside, fallback, base)
+
+
+def _grids(patches: list[list[F32]]) -> tuple[TextureScale, SpectrumGrid, SpectrumGrid]:
+    """Fit the cells and windows to the samples and their pattern period.
+
+    The seed window is the size of the smallest sample (so every sample fills it, and map
+    cells seen through it compare with the samples like for like); the map window is
+    square, at least three pattern periods and the seed window's longer side, at most
+    `MAX_WINDOW`. Cells are about the seed window's shorter side.
+    """
+    flat = [patch for boxes in patches for patch in boxes]
+    period = fit_scale(flat).period
+    rows = min(MAX_WINDOW, *(p.shape[0] for p in flat)) // 2 * 2
+    cols = min(MAX_WINDOW, *(p.shape[1] for p in flat)) // 2 * 2
+    step = int(np.clip(min(rows, cols), *_STEP_RANGE))
+    side = int(np.clip(max(rows, cols, 3 * period), 16, MAX_WINDOW)) // 2 * 2
+    scale = TextureScale(period, side, step)
+    return scale, make_grid((rows, cols), step), make_grid((side, side), step)
+
+
+def _min_region_cells(scale: TextureScale) -> int:
+    """Cells of the smallest district: smaller runs of a class are streets, labels, edges."""
+    return max(1, round(_MIN_REGION_WINDOWS * (scale.window / scale.step) ** 2))
+
+
+def _inside_cells(
+    extent: npt.NDArray[np.bool_] | None, shape: tuple[int, int], step: int
+) -> npt.NDArray[np.bool_]:
+    """Cells whose centre lies inside the extent (every cell without one)."""
+    cells = (-(-shape[0] // step), -(-shape[1] // step))
+    if extent is None:
+        return np.ones(cells, bool)
+    inside = np.zeros(cells, bool)
+    centres = extent[step // 2 :: step, step // 2 :: step]
+    inside[: centres.shape[0], : centres.shape[1]] = centres
+    return inside
 
 
 def _patches(ink: F32, legend: Legend) -> list[list[F32]]:
@@ -246,8 +224,17 @@ def _patches(ink: F32, legend: Legend) -> list[list[F32]]:
                 raise ClassifyError(
                     f"zones[{index}].samples: box {box} lies outside the {width} x {height} scan"
                 )
-        patches.append([ink[b.y0 : b.y1, b.x0 : b.x1] for b in entry.samples])
+        patches.append([_trimmed(ink, box) for box in entry.samples])
     return patches
+
+
+def _trimmed(ink: F32, box: PixelBox) -> F32:
+    """Cut a sample box's ink without its edge, where a key swatch has its frame line."""
+    trim = int(_SAMPLE_TRIM * min(box.x1 - box.x0, box.y1 - box.y0)) + 1
+    patch = ink[box.y0 + trim : box.y1 - trim, box.x0 + trim : box.x1 - trim]
+    if patch.shape[0] < 4 or patch.shape[1] < 4:
+        raise ClassifyError(f"sample box {box} is too small to learn a texture from")
+    return patch
 
 
 def _read_grey(scan: Scan, rows: int) -> npt.NDArray[np.uint8]:
@@ -289,35 +276,12 @@ def _ink(grey: npt.NDArray[np.uint8], paper: F32, row0: int = 0) -> F32:
     return ink
 
 
-def _sheet_channels(
-    grey: npt.NDArray[np.uint8], paper: F32, scale: TextureScale, rows: int
-) -> tuple[list[F32], npt.NDArray[np.uint8]]:
-    """Cell means of the texture channels, and the full-size ridge raster, by row windows."""
-    step = scale.step
-    unit = step * PAPER_STEP // np.gcd(step, PAPER_STEP)
-    rows = max(unit, rows // unit * unit)
-    halo = unit * -(-(line_length(scale) + 12) // unit)
-    ridge = np.empty(grey.shape, np.uint8)
-    parts: list[list[F32]] = []
-    for start in range(0, grey.shape[0], rows):
-        top, stop = max(0, start - halo), min(grey.shape[0], start + rows + halo)
-        ink = _ink(grey[top:stop], paper, top)
-        means = block_means(pixel_channels(ink, scale), scale.step)
-        first, last = (start - top) // step, -(-(min(start + rows, grey.shape[0]) - top) // step)
-        parts.append([m[first:last] for m in means])
-        line = ndimage.gaussian_filter(ink, _RIDGE_SIGMAS[0])
-        line -= ndimage.gaussian_filter(ink, _RIDGE_SIGMAS[1])
-        end = min(start + rows, grey.shape[0])
-        ridge[start:end] = np.clip(line[start - top : end - top] * 255, 0, 255).astype(np.uint8)
-    return [np.concatenate([p[i] for p in parts]) for i in range(len(parts[0]))], ridge
-
-
-def _cell_posteriors(model: TextureModel, features: F32) -> F32:
-    rows, cols, count = features.shape
-    posteriors = model.posteriors(features.reshape(-1, count)).reshape(rows, cols, -1)
-    size = max(1, round(model.scale.window / model.scale.step))
-    smoothed: F32 = ndimage.uniform_filter(posteriors, (size, size, 1), mode="nearest")
-    return smoothed
+def _ridge(ink: F32) -> npt.NDArray[np.uint8]:
+    """Make printed lines ridges: a difference of Gaussians of the ink, as 0..255."""
+    line = ndimage.gaussian_filter(ink, _RIDGE_SIGMAS[0])
+    line -= ndimage.gaussian_filter(ink, _RIDGE_SIGMAS[1])
+    ridge: npt.NDArray[np.uint8] = np.clip(line * 255, 0, 255).astype(np.uint8)
+    return ridge
 
 
 def _outside_cells(

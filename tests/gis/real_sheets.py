@@ -7,6 +7,7 @@ printed key's swatch boxes (per-sheet input, as a planner would give them).
 """
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,7 +64,7 @@ def load_sheet(shared_data: Path, name: str) -> RealSheet:
 
 
 def clip_to_truth(
-    zones: list[tuple[str, BaseGeometry]], truth: list[tuple[str, BaseGeometry]]
+    zones: Sequence[tuple[str, BaseGeometry]], truth: Sequence[tuple[str, BaseGeometry]]
 ) -> list[tuple[str, BaseGeometry]]:
     """Predicted zones inside the traced districts only (empty pieces dropped)."""
     inside = shapely.union_all([g for _, g in truth])
@@ -86,6 +87,6 @@ def run_sheet(sheet: RealSheet) -> tuple[DigitiseResult, Score]:
 
 
 def score_real(
-    zones: list[tuple[str, BaseGeometry]], truth: list[tuple[str, BaseGeometry]]
+    zones: Sequence[tuple[str, BaseGeometry]], truth: Sequence[tuple[str, BaseGeometry]]
 ) -> Score:
     return score_zones(clip_to_truth(zones, truth), truth, step=5.0)

@@ -5,17 +5,21 @@ from gis.digitise import digitise, resolve_style
 from gis.errors import ClassifyError, LegendError
 from gis.legend import parse_legend
 from gis.pattern import classify_patterns
+from gis.pattern_model import TextureModel, seed_posteriors, self_train
+from gis.pattern_regions import merge_small_regions
 from gis.raster import ArrayScan
 from gis.scoring import score_zones
 from gis.synthetic import make_sheet
 from gis.synthetic_patterns import pattern_mask
-from gis.texture import fit_scale
+from gis.texture import InkLevels, TextureScale, fit_scale
+from gis.texture_spectrum import ORIENTATIONS, grid_spectra, make_grid, patch_spectra
 
 # Measured (600 x 800 px, default 5 codes: blank, hatch /, solid, cross-hatch, dots; faded
-# uneven toner, broken lines, stains, streets, circled labels, JPEG 60), mean IoU:
-#   seed 0: 0.468, seed 1: 0.245, seed 2: 0.353, seed 3: 0.247 -- far below the 0.93 target.
-# The floors guard what was reached, not what is wanted.
-FLOORS = {0: 0.45, 2: 0.33}
+# uneven toner, broken lines, stains, streets, circled labels, JPEG 60), mean IoU with local
+# spectra, seeds from the samples and self-training (before, per-pixel line features):
+#   seed 0: 0.898 (0.468), seed 1: 0.501 (0.245), seed 2: 0.776 (0.353), seed 3: 0.736
+#   (0.247) -- still below the 0.93 target. The floors guard what was reached.
+FLOORS = {0: 0.87, 2: 0.75, 3: 0.70}
 
 
 @pytest.mark.parametrize("seed", sorted(FLOORS))
@@ -24,9 +28,11 @@ def test_pattern_sheet_quality_floor(seed):
     result = digitise(sheet.image, sheet.gcps, sheet.legend, method="affine", style="auto")
     score = score_zones([(z.code, z.geometry) for z in result.zones], sheet.truth)
     assert score.mean_iou >= FLOORS[seed]
-    assert result.report["coverage"]["valid"] and result.report["coverage"]["gap_m2"] == 0
+    assert result.report["coverage"]["valid"]
+    assert result.report["coverage"]["gap_m2"] == pytest.approx(0, abs=1e-6)  # float noise only
     assert {"period_px", "window_px", "blank"} <= set(result.report["textures"])
-    assert result.report["textures"]["blank"] == "RES_A"
+    # Seed 3's blank swatch carries specks (ink share >= 0.05): no entry is taken as blank.
+    assert result.report["textures"]["blank"] == ("RES_A" if seed != 3 else None)
     assert all(0 <= z.confidence <= 1 for z in result.zones)
 
 
@@ -69,3 +75,50 @@ def test_fit_scale_measures_the_hatch_period():
         ink = pattern_mask(name, (60, 60)).astype(np.float32)
         scale = fit_scale([ink])
         assert 6 <= scale.period <= 14 and scale.window >= 12 and scale.step >= 2
+
+
+@pytest.mark.parametrize(("name", "orientation"), [("hatch_ne", 1), ("hatch_nw", 3)])
+def test_spectrum_tells_hatch_directions_apart(name, orientation):
+    grid = make_grid((32, 32), 8)
+    ink = pattern_mask(name, (64, 64)).astype(np.float32)
+    shares = grid_spectra(ink, grid)[..., 2:].reshape(8, 8, ORIENTATIONS, grid.bands)
+    by_orientation = shares.sum(axis=-1).mean(axis=(0, 1))
+    assert int(np.argmax(by_orientation)) == orientation
+
+
+def test_spectrum_of_blank_and_solid_has_no_structure():
+    grid = make_grid((16, 16), 8)
+    for value in (0.0, 1.0):
+        features = patch_spectra(np.full((24, 24), value, np.float32), grid)
+        assert np.allclose(features[:, 0], np.sqrt(value), atol=1e-3)
+        assert np.all(features[:, 1] < -10)
+
+
+def test_self_training_recovers_textures_the_samples_only_hint_at():
+    rng = np.random.default_rng(0)
+    truth = np.zeros((20, 20), int)
+    truth[:, 10:] = 1
+    features = rng.normal(size=(20, 20, 3)).astype(np.float32)
+    features += 8 * truth[..., None]  # the map's textures differ from the samples'
+    samples = [np.full((1, 3), 1.5, np.float32), np.full((1, 3), 5.0, np.float32)]
+    inside = np.ones((20, 20), bool)
+    seeds = seed_posteriors(features, samples, inside)
+    scale = TextureScale(9.0, 16, 8)
+    base = TextureModel(
+        ("A", "B"), np.zeros((2, 3)), np.stack([np.eye(3)] * 2), np.zeros(2), scale,
+        InkLevels(230.0, 40.0), None,
+    )  # fmt: skip
+    model, posteriors = self_train(features, seeds, inside, np.zeros((2, 3)), base)
+    assert np.mean(posteriors.argmax(axis=-1) == truth) >= 0.9  # the smoothing blurs the edge
+    assert model.means[1, 0] > model.means[0, 0] + 3
+
+
+def test_small_regions_join_the_likeliest_neighbour_and_off_map_stays():
+    labels = np.zeros((6, 8), np.uint8)
+    labels[:, 1:4], labels[:, 4:] = 1, 2
+    labels[2:4, 3:5] = 3  # a speck straddling the two districts
+    posteriors = np.full((6, 8, 3), 1 / 3, np.float32)
+    posteriors[2:4, 3:5] = (0.1, 0.6, 0.3)
+    merged = merge_small_regions(labels, posteriors, 6)
+    assert (merged[2:4, 3:5] == 2).all()
+    assert (merged[:, 0] == 0).all() and (merged[labels == 1] == 1).all()

@@ -1,0 +1,189 @@
+"""Per-sheet texture classifier: seeded by the key's samples, then self-trained on the map."""
+
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+from scipy import ndimage
+
+from gis.texture import InkLevels, TextureScale
+from gis.types import FloatArray
+
+F32 = npt.NDArray[np.float32]
+
+_TEMPERATURE: Final = 4.0  # squared standardised distance worth one nat, at the seeding
+_MARGIN: Final = 5.0  # a seed cell must be this much nearer its sample than the next one
+_CONFIDENT: Final = 0.7  # smoothed posterior of the cells a class is learned from
+_OWN_WEIGHT: Final = 5.0  # cells per feature at which a class's own covariance counts half
+_SHRINK: Final = 0.2  # covariance shrinkage towards its diagonal
+_FIT_CELLS: Final = 4000  # cells per class enough to learn it from
+_RIDGE: Final = 1e-6  # added to covariance diagonals, so that none is singular
+
+
+@dataclass(frozen=True, eq=False)
+class TextureModel:
+    """Gaussian model of each legend entry's texture on this sheet (quadratic discriminant).
+
+    Attributes
+    ----------
+    codes
+        Zone code of each class (class value ``i + 1`` for ``codes[i]``).
+    means
+        (classes, features) mean spectrum of each class on the map.
+    precisions
+        (classes, features, features) inverse covariances.
+    log_dets
+        (classes,) log determinants of the covariances.
+    scale
+        The window and grid the features are computed at.
+    levels
+        Paper and ink grey levels of the sheet.
+    blank
+        Class value of the plain-paper entry (least ink), or None when every entry has ink.
+    """
+
+    codes: tuple[str, ...]
+    means: FloatArray
+    precisions: FloatArray
+    log_dets: FloatArray
+    scale: TextureScale
+    levels: InkLevels
+    blank: int | None
+
+    def posteriors(self, features: F32) -> F32:
+        """(n, classes) posterior probabilities of (n, features) vectors, equal priors."""
+        vectors = features.astype(np.float64)
+        distance = np.empty((len(vectors), len(self.codes)))
+        for index, (mean, precision) in enumerate(zip(self.means, self.precisions, strict=True)):
+            diff = vectors - mean
+            distance[:, index] = np.einsum("nf,nf->n", diff @ precision, diff)
+        return _softmax(-0.5 * (distance + self.log_dets))
+
+
+def seed_posteriors(features: F32, samples: list[F32], inside: npt.NDArray[np.bool_]) -> F32:
+    """(rows, cols, classes) first posteriors of the map cells, from the key's samples.
+
+    Distances are measured in units of the map's own spread of each feature (the samples
+    are too few to give a covariance). A cell nearer its closest sample than the next by
+    less than `_MARGIN` is left undecided (uniform), so that textures the key does not show
+    well (streets, labels, sparse hatching cut by parcels) do not teach the model.
+
+    Parameters
+    ----------
+    features
+        (rows, cols, features) spectra of the map cells, taken with the samples' window.
+    samples
+        Per class, (n, features) spectra of its sample windows.
+    inside
+        (rows, cols) cells on the map.
+    """
+    rows, cols, count = features.shape
+    vectors = features.reshape(-1, count)
+    spread = vectors[inside.ravel()].std(axis=0) + 1e-6 if inside.any() else vectors.std(axis=0)
+    centres = np.stack([s.mean(axis=0) for s in samples]) / spread
+    scaled = vectors / spread
+    distance = (
+        np.square(scaled).sum(axis=1, keepdims=True)
+        - 2 * scaled @ centres.T
+        + np.square(centres).sum(axis=1)
+    )
+    posteriors = _softmax(-distance / (2 * _TEMPERATURE))
+    if len(samples) > 1:
+        ordered = np.sort(distance, axis=1)
+        posteriors[ordered[:, 1] - ordered[:, 0] < _MARGIN] = 1.0 / len(samples)
+    return posteriors.reshape(rows, cols, -1)
+
+
+def fit_model(
+    features: F32,
+    posteriors: F32,
+    inside: npt.NDArray[np.bool_],
+    fallback: FloatArray,
+    base: TextureModel,
+) -> TextureModel:
+    """Learn each class's mean and covariance from the map cells it confidently holds.
+
+    A class with few such cells keeps its `fallback` mean (from its samples) and the
+    pooled covariance; with more, its own covariance weighs in by its count. At most
+    `_FIT_CELLS` cells per class are used, evenly spread (the covariance is the slow part).
+    """
+    count = features.shape[-1]
+    vectors = features.reshape(-1, count).astype(np.float64)
+    flat = posteriors.reshape(-1, posteriors.shape[-1])
+    best, score = flat.argmax(axis=1), flat.max(axis=1)
+    chosen = inside.ravel() & (score > _CONFIDENT)
+    members = [_thinned(vectors[chosen & (best == index)]) for index in range(len(fallback))]
+    means = np.stack(
+        [g.mean(axis=0) if len(g) >= 2 else f for g, f in zip(members, fallback, strict=True)]
+    )
+    centred = [g - m for g, m in zip(members, means, strict=True) if len(g) >= 2]
+    pooled = _covariance(np.concatenate(centred)) if centred else np.eye(count)
+    precisions, log_dets = [], []
+    for group in members:
+        weight = len(group) / (len(group) + _OWN_WEIGHT * count) if len(group) > count else 0.0
+        own = _covariance(group - group.mean(axis=0)) if weight else pooled
+        covariance = weight * own + (1 - weight) * pooled
+        covariance = (1 - _SHRINK) * covariance + _SHRINK * np.diag(np.diag(covariance))
+        covariance += _RIDGE * np.eye(count)
+        precisions.append(np.linalg.inv(covariance))
+        log_dets.append(np.linalg.slogdet(covariance)[1])
+    return TextureModel(
+        base.codes,
+        means,
+        np.stack(precisions),
+        np.array(log_dets),
+        base.scale,
+        base.levels,
+        base.blank,
+    )
+
+
+def self_train(
+    features: F32,
+    seeds: F32,
+    inside: npt.NDArray[np.bool_],
+    fallback: FloatArray,
+    base: TextureModel,
+    *,
+    rounds: int = 3,
+) -> tuple[TextureModel, F32]:
+    """Alternate fitting the model on the map and classifying the map with it.
+
+    Posteriors are averaged over one analysis window of cells each round, so a cell is
+    judged with its neighbours: districts are large, streets and labels small.
+
+    Returns
+    -------
+    The last model and its smoothed (rows, cols, classes) posteriors.
+    """
+    size = max(1, round(base.scale.window / base.scale.step))
+    posteriors = smooth_posteriors(seeds, size)
+    model = base
+    for _ in range(rounds):
+        model = fit_model(features, posteriors, inside, fallback, base)
+        raw = model.posteriors(features.reshape(-1, features.shape[-1]))
+        posteriors = smooth_posteriors(raw.reshape(posteriors.shape), size)
+    return model, posteriors
+
+
+def smooth_posteriors(posteriors: F32, size: int) -> F32:
+    """Average (rows, cols, classes) posteriors over `size` x `size` cells."""
+    smoothed: F32 = ndimage.uniform_filter(posteriors, (size, size, 1), mode="nearest")
+    return smoothed
+
+
+def _thinned(group: FloatArray) -> FloatArray:
+    """At most `_FIT_CELLS` evenly spread rows: enough for a mean and a covariance."""
+    return group[:: max(1, -(-len(group) // _FIT_CELLS))]
+
+
+def _covariance(centred: FloatArray) -> FloatArray:
+    result: FloatArray = centred.T @ centred / max(len(centred) - 1, 1)
+    return result
+
+
+def _softmax(logits: FloatArray) -> F32:
+    weights = np.exp(logits - logits.max(axis=1, keepdims=True))
+    result: F32 = (weights / weights.sum(axis=1, keepdims=True)).astype(np.float32)
+    return result
