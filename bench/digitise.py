@@ -90,6 +90,8 @@ def ours(path: str, gcps: Any, legend: Any) -> list[tuple[str, Any]]:
             f"{len(ocr['conflicts'])} conflicts; timings {result.report['timings']}",
             flush=True,
         )
+    else:
+        print(f"  ours: timings {result.report['timings']}", flush=True)
     return [(zone.code, zone.geometry) for zone in result.zones]
 
 

@@ -21,6 +21,8 @@ from gis.colour import (
 )
 from gis.errors import ClassifyError
 from gis.legend import RGB, Legend
+from gis.majority import mode_filter
+from gis.nearest import nearest_known
 from gis.raster import ArrayScan, Scan, iter_windows
 from gis.types import LabelArray, RGBImage, Window
 
@@ -35,6 +37,7 @@ _LINE_SUPPORT = 0.5  # share of a region's border next to printed line that make
 _FOUR = ndimage.generate_binary_structure(2, 1)
 _SAMPLE_PIXELS = 4_000_000  # the colour histogram needs no more than this sample
 _COARSE_PIXELS = 4_000_000  # the outside mask is found on a grid of about this many cells
+_STRIP_PIXELS = 4_000_000  # pixels per strip of a whole-raster count
 
 
 @dataclass(frozen=True, eq=False)
@@ -112,9 +115,11 @@ def classify(
 
     Notes
     -----
-    Resident memory is the labels and confidence (2 bytes per pixel) plus a few window-sized
-    float32 buffers; the scan itself is read window by window. A filled pixel whose nearest
-    classified pixel is more than `fill_halo` rows away may take a farther class.
+    Resident memory is the labels and confidence (2 bytes per pixel) plus window-sized
+    buffers; the scan itself is read window by window. The texture step briefly adds a
+    region raster, its scratch and three masks (11 bytes per pixel): the peak. A filled
+    pixel whose nearest classified pixel is more than `fill_halo` rows away may take a
+    farther class.
 
     Examples
     --------
@@ -138,7 +143,7 @@ def classify(
     labels, confidence = _label_pixels(
         source, model, smooth_px=smooth_px, mode_px=mode_px, rows=rows
     )
-    counts = np.bincount(labels.ravel(), minlength=256)
+    counts = count_values(labels, 256)
     _mark_outside(labels)
     outside = int(np.count_nonzero(labels == OUTSIDE))
     if not counts[1 : len(legend.entries) + 1].any():
@@ -159,7 +164,9 @@ def classify(
         "texture": float(np.count_nonzero(confidence == _TEXTURE_CONFIDENCE)) / total,
         "sieved": float(np.count_nonzero(sieved != labels)) / total,
     }
-    return Classification(sieved.astype(np.uint8), confidence, legend.codes, model, shares)
+    return Classification(
+        sieved.astype(np.uint8, copy=False), confidence, legend.codes, model, shares
+    )
 
 
 def _samples(scan: Scan, legend: Legend) -> dict[int, list[RGB]]:
@@ -189,30 +196,17 @@ def _label_pixels(
         if smooth_px > 1:
             block = ndimage.uniform_filter(block, size=(smooth_px, smooth_px, 1), mode="nearest")
         bins = quantise(block)
-        mode, agreement = _mode_filter(lut_labels[bins], mode_px)
+        classes = lut_labels[bins]
+        mode, agreement = mode_filter(classes, mode_px, np.flatnonzero(count_values(classes, 256)))
         inner = _inner(core, padded)
         labels[core] = mode[inner]
-        confidence[core] = (lut_confidence[bins][inner] * agreement[inner]).astype(np.uint8)
+        confidence[core] = (lut_confidence[bins[inner]] * agreement[inner]).astype(np.uint8)
     return labels, confidence
 
 
 def _inner(core: Window, padded: Window) -> Window:
     start = core[0].start - padded[0].start
     return slice(start, start + core[0].stop - core[0].start), slice(None)
-
-
-def _mode_filter(labels: LabelArray, size: int) -> tuple[LabelArray, npt.NDArray[np.float32]]:
-    """Most frequent value in a `size` x `size` box, and the share of the box it covers."""
-    if size <= 1:
-        return labels, np.ones(labels.shape, np.float32)
-    best = np.zeros(labels.shape, np.float32)
-    mode = labels.copy()
-    for value in np.flatnonzero(np.bincount(labels.ravel(), minlength=256)):
-        share = ndimage.uniform_filter((labels == value).astype(np.float32), size, mode="nearest")
-        better = share > best
-        mode[better] = value
-        best[better] = share[better]
-    return mode, best
 
 
 def _mark_outside(labels: LabelArray) -> None:
@@ -225,7 +219,7 @@ def _mark_outside(labels: LabelArray) -> None:
     coarse_h, coarse_w = -(-height // factor), -(-width // factor)
     padded = np.ones((coarse_h * factor, coarse_w * factor), bool)
     padded[:height, :width] = paper
-    coarse = padded.reshape(coarse_h, factor, coarse_w, factor).all(axis=(1, 3))
+    coarse = _all_blocks(padded, factor)
     components, _ = ndimage.label(coarse)
     edge = np.concatenate([components[0], components[-1], components[:, 0], components[:, -1]])
     touching = np.zeros(int(components.max()) + 1, bool)
@@ -234,6 +228,18 @@ def _mark_outside(labels: LabelArray) -> None:
     outside = ndimage.binary_dilation(touching[components], iterations=1)
     full = np.repeat(np.repeat(outside, factor, axis=0), factor, axis=1)[:height, :width]
     labels[full & paper] = OUTSIDE
+
+
+def _all_blocks(mask: npt.NDArray[np.bool_], factor: int) -> npt.NDArray[np.bool_]:
+    """Return, for each `factor` square block of `mask` (a multiple of it), whether all is True.
+
+    Rows first, then the interleaved columns: ~15x faster than ``all`` over two strided axes.
+    """
+    rows = np.logical_and.reduce(mask.reshape(mask.shape[0] // factor, factor, -1), axis=1)
+    blocks: npt.NDArray[np.bool_] = rows[:, 0::factor].copy()
+    for offset in range(1, factor):
+        blocks &= rows[:, offset::factor]
+    return blocks
 
 
 def _fill_unknown(
@@ -245,14 +251,11 @@ def _fill_unknown(
         unknown = block >= UNSURE
         if not unknown.any() or unknown.all():
             continue
-        nearest = ndimage.distance_transform_edt(
-            unknown, return_distances=False, return_indices=True
-        )
         inner = _inner(core, padded)
-        filled = block[nearest[0], nearest[1]][inner]
-        was_unknown = unknown[inner]
-        labels[core] = filled
-        confidence[core][was_unknown] = INFERRED_CONFIDENCE
+        ys, xs, source = nearest_known(unknown, inner[0])
+        ys -= inner[0].start
+        labels[core][ys, xs] = block.ravel()[source]
+        confidence[core][ys, xs] = INFERRED_CONFIDENCE
     if (labels >= UNSURE).any():  # windows with nothing classified: one global pass
         unknown = labels >= UNSURE
         nearest = ndimage.distance_transform_edt(
@@ -274,7 +277,8 @@ def label_regions(labels: LabelArray) -> tuple[npt.NDArray[np.int32], npt.NDArra
 
     Notes
     -----
-    Holds the int32 result and one int32 scratch raster: 8 bytes per pixel.
+    Holds the int32 result and one int32 scratch raster: 8 bytes per pixel, plus the
+    one-byte mask of the class being labelled.
 
     Examples
     --------
@@ -283,17 +287,32 @@ def label_regions(labels: LabelArray) -> tuple[npt.NDArray[np.int32], npt.NDArra
     ([[1, 3, 2]], [0, 1, 1, 2])
     """
     regions = np.zeros(labels.shape, np.int32)
-    scratch = np.empty(labels.shape, np.int32)
+    scratch = np.empty(labels.size, np.int32)
     classes: list[npt.NDArray[np.intp]] = [np.zeros(1, np.intp)]
+    offsets = np.zeros(256, np.int32)
     offset = 0
-    present = np.flatnonzero(np.bincount(labels.ravel(), minlength=256))
+    present = np.flatnonzero(count_values(labels, 256))
     for value in present[present > 0]:
         mask = labels == value
-        count = ndimage.label(mask, structure=_FOUR, output=scratch)
-        np.add(scratch, offset, out=regions, where=mask)
+        box = _bounds(mask)  # label only the box the class reaches: same ids, less work
+        ids = scratch[: mask[box].size].reshape(mask[box].shape)
+        count = ndimage.label(mask[box], structure=_FOUR, output=ids)
+        regions[box] += ids  # 0 off the class: a plain sum, not a masked one
+        del mask
+        offsets[value] = offset
         classes.append(np.full(count, value, np.intp))
         offset += count
+    del scratch
+    for core, _ in iter_windows(labels.shape):  # then each class's offset, strip by strip
+        regions[core] += offsets[labels[core]]
     return regions, np.concatenate(classes)
+
+
+def _bounds(mask: npt.NDArray[np.bool_]) -> Window:
+    """Return the smallest window holding every True pixel of a mask that has one."""
+    rows = np.flatnonzero(mask.any(axis=1))
+    cols = np.flatnonzero(mask[rows[0] : rows[-1] + 1].any(axis=0))
+    return slice(int(rows[0]), int(rows[-1]) + 1), slice(int(cols[0]), int(cols[-1]) + 1)
 
 
 def _mark_texture(
@@ -311,9 +330,11 @@ def _mark_texture(
     border[1:] |= vertical
     border[:, :-1] |= horizontal
     border[:, 1:] |= horizontal
-    near_line = ndimage.binary_dilation(inferred, iterations=2) & border
+    del vertical, horizontal
+    near_line = _dilate_cross(_dilate_cross(inferred))
+    near_line &= border
     size = int(regions.max()) + 1
-    area = np.bincount(regions.ravel(), minlength=size)
+    area = count_values(regions, size)
     border_px = np.bincount(regions[border], minlength=size)
     line_px = np.bincount(regions[near_line], minlength=size)
     small = area < max_px
@@ -325,6 +346,39 @@ def _mark_texture(
         return False
     labels[texture[regions]] = UNSURE
     return True
+
+
+def _dilate_cross(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """Binary dilation by the 4-neighbour cross (outside counts as False), by shifted ORs.
+
+    Same result as `scipy.ndimage.binary_dilation` with its default structure, ~5x faster.
+    """
+    grown = mask.copy()
+    grown[1:] |= mask[:-1]
+    grown[:-1] |= mask[1:]
+    grown[:, 1:] |= mask[:, :-1]
+    grown[:, :-1] |= mask[:, 1:]
+    return grown
+
+
+def count_values(values: npt.NDArray[np.integer], size: int) -> npt.NDArray[np.intp]:
+    """``np.bincount`` of a 2-D raster of values under `size`, strip by strip.
+
+    Examples
+    --------
+    >>> count_values(np.array([[0, 2], [2, 2]], np.uint8), 3).tolist()
+    [1, 0, 3]
+
+    Notes
+    -----
+    ``np.bincount`` first copies its input to 8-byte integers: on a whole sheet that copy
+    would be the peak of memory; strips keep it small.
+    """
+    total = np.zeros(size, np.intp)
+    rows = max(1, _STRIP_PIXELS // max(1, values.shape[1]))
+    for start in range(0, values.shape[0], rows):
+        total += np.bincount(values[start : start + rows].ravel(), minlength=size)
+    return total
 
 
 def _thin(

@@ -133,8 +133,9 @@ def digitise(
 
     Notes
     -----
-    Peak memory is about 8 bytes per scan pixel (labels, confidence, an int32 region raster
-    and a transient one) plus window buffers: about 0.6 GB for an A1 sheet at 300 dpi.
+    Peak memory is about 12 bytes per scan pixel (labels, confidence, an int32 region
+    raster, its int32 scratch and a few masks) plus window buffers and the interpreter:
+    about 1.2 GB for an A1 sheet at 300 dpi, 2 GB for an A0 (`bench/digitise.py`).
 
     Examples
     --------
@@ -171,8 +172,9 @@ def digitise(
     with _timer(timings, "vectorise"):
         regions = polygonise(classes.labels, classes.confidence, classes.codes, transform.apply)
     with _timer(timings, "topology"):
+        pixel = transform.report.pixel_size
         zones = clean_zones(
-            regions, min_area=min_area_m2, tolerance=simplify_px * transform.report.pixel_size
+            regions, min_area=min_area_m2, tolerance=simplify_px * pixel, pixel_size=pixel
         )
     if not zones:
         raise DigitiseError("no zone was found on the scan: check the legend colours or samples")
@@ -296,8 +298,7 @@ def _report(
     for zone in zones:
         areas[zone.code] += zone.geometry.area
     total = max(sum(areas.values()), 1e-300)
-    map_pixels = classes.labels > 0
-    low = float(np.mean(classes.confidence[map_pixels] < LOW_CONFIDENCE * 255))
+    low = _low_confidence_share(classes)
     review = [i for i, zone in enumerate(zones) if zone.confidence < LOW_CONFIDENCE]
     warnings = [f"GCP {i} looks misplaced (leave-one-out error)" for i in georef.suspects]
     warnings += [f"zone code {c} was not found on the scan" for c, a in areas.items() if a == 0]
@@ -332,6 +333,13 @@ def _report(
         "warnings": warnings,
         "timings": dict(timings),
     }
+
+
+def _low_confidence_share(classes: Classified) -> float:
+    """Share of the map's pixels (labels > 0) below `LOW_CONFIDENCE`, without copying them."""
+    map_pixels = classes.labels > 0
+    low = np.count_nonzero(map_pixels & (classes.confidence < LOW_CONFIDENCE * 255))
+    return float(low) / max(int(np.count_nonzero(map_pixels)), 1)
 
 
 def _count(zones: list[ZoneRegion], code: str) -> int:

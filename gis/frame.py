@@ -9,7 +9,6 @@ are such lines and which holds most of the printed content (of a double frame, t
 line). No rectangle means no frame, and the whole sheet is the map.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final, NamedTuple
 
@@ -196,12 +195,13 @@ def _overview(scan: Scan, side: int) -> _Overview:
     for core, _ in iter_windows(scan.shape, rows=factor * max(1, 2048 // factor)):
         block = scan.read(core)
         first = core[0].start // factor
-        value = block.max(axis=2)
-        chroma = value - block.min(axis=2)
-        darkest[first : first + -(-len(block) // factor)] = _pool(value, factor, cells, 255, np.min)
-        colourful[first : first + -(-len(block) // factor)] = _pool(
-            chroma, factor, cells, 0, np.max
-        )
+        # channel by channel: a reduction over the short last axis is ~20x slower
+        red, green, blue = block[..., 0], block[..., 1], block[..., 2]
+        value = np.maximum(np.maximum(red, green), blue)
+        chroma = value - np.minimum(np.minimum(red, green), blue)
+        stop = first + -(-len(block) // factor)
+        darkest[first:stop] = _pool(value, factor, cells, 255, np.minimum)
+        colourful[first:stop] = _pool(chroma, factor, cells, 0, np.maximum)
         samples.append(value[::factor, ::factor].ravel())
     paper_level, dark_level = np.percentile(np.concatenate(samples), [90, 0.5])
     # Lines are thin and darker than what lies either side of them, faded or not; fills are
@@ -218,13 +218,21 @@ def _pool(
     factor: int,
     cells: tuple[int, int],
     fill: int,
-    reduce: Callable[..., npt.NDArray[np.uint8]],
+    reduce: np.ufunc,
 ) -> npt.NDArray[np.uint8]:
-    """Reduce `factor` square blocks of a strip with `reduce`, padding with `fill`."""
+    """Reduce `factor` square blocks of a strip with `reduce`, padding with `fill`.
+
+    Rows first (a reduction over whole contiguous rows), then the `factor` interleaved
+    columns pairwise: both are fast, unlike one reduction over two strided axes.
+    """
     rows, cols = values.shape
     padded = np.full((-(-rows // factor) * factor, cells[1] * factor), fill, np.uint8)
     padded[:rows, :cols] = values
-    return reduce(padded.reshape(-1, factor, cells[1], factor), axis=(1, 3))
+    by_rows = reduce.reduce(padded.reshape(-1, factor, padded.shape[1]), axis=1)
+    pooled: npt.NDArray[np.uint8] = by_rows[:, 0::factor].copy()
+    for offset in range(1, factor):
+        reduce(pooled, by_rows[:, offset::factor], out=pooled)
+    return pooled
 
 
 def _skew(xs: npt.NDArray[np.intp], ys: npt.NDArray[np.intp], max_angle: float) -> float:

@@ -1,10 +1,13 @@
 import numpy as np
 import pytest
+from scipy import ndimage
 
 from gis.classify import OUTSIDE, classify, label_regions
 from gis.colour import colour_histogram, fit_colour_model, rgb_to_lab
 from gis.errors import ClassifyError
 from gis.legend import parse_legend
+from gis.majority import box_count, mode_filter
+from gis.nearest import nearest_known
 from gis.raster import ArrayScan
 from tests.gis.sheets import sheet
 
@@ -85,3 +88,35 @@ def test_classify_rejects_bad_inputs():
 def test_label_regions_separates_equal_classes():
     regions, classes = label_regions(np.array([[1, 0, 1], [2, 2, 0]], np.uint8))
     assert regions.max() == 3 and classes.tolist() == [0, 1, 1, 2]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_nearest_known_matches_the_distance_transform(seed):
+    rng = np.random.default_rng(seed)
+    unknown = rng.random((120, 400)) < (0.5 if seed == 5 else 0.01 * seed)  # 5: mostly unknown
+    unknown[:, 200:205] = True  # a thick line: ties between both sides at its centre
+    unknown[40:74, 5:45] = seed % 2 == 0  # a blob deeper than the search radius
+    index = ndimage.distance_transform_edt(unknown, return_distances=False, return_indices=True)
+    rows = slice(10, 110)
+    ys, xs, source = nearest_known(unknown, rows)
+    expected = np.argwhere(unknown[rows]) + np.array([rows.start, 0])
+    assert np.array_equal(np.stack([ys, xs], 1), expected)
+    assert np.array_equal(source, index[0][ys, xs] * unknown.shape[1] + index[1][ys, xs])
+
+
+@pytest.mark.parametrize("size", [2, 3, 7, 16])
+def test_box_counts_match_the_uniform_filter(size):
+    mask = np.random.default_rng(size).random((41, 57)) > 0.6
+    expected = ndimage.uniform_filter(mask.astype(float), size, mode="nearest") * size * size
+    assert np.array_equal(box_count(mask, size), np.rint(expected))
+
+
+def test_mode_filter_takes_the_commonest_class_and_the_lowest_on_ties():
+    labels = np.zeros((5, 6), np.uint8)
+    labels[:, 3:] = 2
+    labels[2, 1] = 1  # speckle
+    mode, share = mode_filter(labels, 3, [0, 1, 2])
+    assert mode[2, 1] == 0 and share[2, 1] == pytest.approx(8 / 9)
+    assert (mode[:, 3:] == 2).all() and (mode[:, :3] == 0).all()
+    tie = np.array([[1, 2]], np.uint8)  # each class covers half of a 2 x 2 box
+    assert mode_filter(tie, 2, [1, 2])[0].tolist() == [[1, 1]]
