@@ -56,7 +56,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_tiles import SRID, build_city, describe_machine, load_city, prepare_database
-from service import Service, start_service, stop_service, wait_ready, worker_pids
+from service import Service, log_tail, start_service, stop_service, wait_ready, worker_pids
 
 from plans.check import check_application
 from plans.check_records import Application
@@ -339,6 +339,9 @@ def http_run(
         requests = encode_requests(numbers, port)
         asyncio.run(drive(port, requests, args.clients, args.warmup, args.seed))
         return measured_run(service, cluster, port, requests, workers, server, args)
+    except Exception:
+        print(f"the service failed; its log ends:\n{log_tail(service.log, 60)}", flush=True)
+        raise
     finally:
         stop_service(service)
 
