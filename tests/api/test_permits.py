@@ -1,6 +1,7 @@
 from shapely.geometry import mapping
 
 from gis.crs import reproject
+from plans.permits import result_digest
 from plans.sample import build_sample_town
 
 PLOT = build_sample_town().parcels.set_index("number").geometry["101-01"]
@@ -90,3 +91,9 @@ def test_point_outside_degrees_answers_400(client, sample):
         "/permits/check", json={"point": [521000, 2383000], "use": "residential"}
     )
     assert response.status_code == 400
+
+
+def test_answer_as_sent_verifies_against_its_digest_and_the_record(client, sample):
+    answer = client.post("/permits/check", json={"parcel": "101-01", "use": "residential"}).json()
+    assert answer["result_sha256"] == result_digest(answer)
+    assert client.get(f"/permits/checks/{answer['reference']}").json() == answer
