@@ -81,9 +81,8 @@ def check_permit(session: Session, request: PermitRequest, *, storage_crs: CRS) 
         rule_set,
         overlays_on(session, request.municipality, parcel.geom, srid=srid, on=on),
     )
-    reference = new_reference(on)
     versions = version_ids_of(nearby)
-    document = _document(result, reference=reference, storage_crs=storage_crs)
+    document = _document(result, reference=new_reference(on), storage_crs=storage_crs)
     document |= {
         "date": on.isoformat(),
         "parcel": parcel.number or None,
@@ -96,18 +95,26 @@ def check_permit(session: Session, request: PermitRequest, *, storage_crs: CRS) 
             envelope=result.envelope,
         ),
     }
-    document["result_sha256"] = result_digest(document)
-    record_check(
-        session,
-        reference=reference,
-        municipality_id=municipality_id,
-        parcel_id=parcel.id or None,
-        plan_version_id=versions[0] if len(versions) == 1 else None,
-        rule_set_id=rule_set_id,
-        application=_application_record(request, on),
-        result=document,
-    )
-    return document
+    for _ in range(REFERENCE_ATTEMPTS):
+        document["result_sha256"] = result_digest(document)
+        stored = record_check(
+            session,
+            reference=document["reference"],
+            municipality_id=municipality_id,
+            parcel_id=parcel.id or None,
+            plan_version_id=versions[0] if len(versions) == 1 else None,
+            rule_set_id=rule_set_id,
+            application=_application_record(request, on),
+            result=document,
+        )
+        if stored:
+            return document
+        document["reference"] = new_reference(on)  # taken already that day: draw another
+    raise RuntimeError("could not draw an unused permit check reference")
+
+
+REFERENCE_ATTEMPTS = 5
+"""Fresh references drawn when one is already taken (each draw is 32 random bits a day)."""
 
 
 def result_digest(document: dict[str, Any]) -> str:

@@ -4,7 +4,8 @@ import datetime as dt
 import secrets
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from plans.errors import NotFoundError
@@ -26,9 +27,13 @@ def record_check(
     rule_set_id: int | None,
     application: dict[str, Any],
     result: dict[str, Any],
-) -> None:
-    """Store an answered check (one INSERT: the row is not needed back as an object)."""
-    session.execute(
+) -> bool:
+    """Store an answered check unless its reference is taken; return whether it was stored.
+
+    One statement (INSERT ... ON CONFLICT DO NOTHING RETURNING): a reference drawn twice the
+    same day is answered False, with no savepoint and no error in the transaction.
+    """
+    stored = session.execute(
         _INSERT,
         {
             "reference": reference,
@@ -40,10 +45,15 @@ def record_check(
             "result": result,
             "verdict": result["verdict"],
         },
-    )
+    ).scalar_one_or_none()
+    return stored is not None
 
 
-_INSERT = insert(PermitCheck)  # built once: its SQL is compiled once for these columns
+_INSERT = (  # built once: its SQL is compiled once for these columns
+    insert(PermitCheck)
+    .on_conflict_do_nothing(index_elements=[PermitCheck.reference])
+    .returning(PermitCheck.id)
+)
 
 
 def find_check(session: Session, reference: str) -> PermitCheck:

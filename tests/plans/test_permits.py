@@ -6,12 +6,14 @@ from shapely.geometry import MultiPolygon, Point
 from sqlalchemy import select
 
 from gis.crs import reproject
+from plans import permits
 from plans.demo import demo_rule_set, load_sample
 from plans.errors import CheckInputError, ConflictError, NotFoundError
 from plans.permits import PermitRequest, check_permit, result_digest
 from plans.rulesets import load_rules, store_rule_set
 from plans.sample import build_sample_town
 from plans.storage.models import PermitCheck
+from plans.storage.permit_checks import find_check
 from plans.storage.rule_sets import rule_sets_in_force
 
 PLOT = build_sample_town().parcels.set_index("number").geometry["101-01"]
@@ -170,3 +172,16 @@ def test_result_digest_covers_the_answer(session, storage_crs, town):
         "verdict": "eligible" if answer["verdict"] != "eligible" else "not_eligible",
     }
     assert result_digest(tampered) != answer["result_sha256"]
+
+
+def test_a_reference_drawn_twice_is_replaced_and_both_checks_are_kept(
+    session, storage_crs, town, monkeypatch
+):
+    first = _check(session, storage_crs, parcel_number="101-01")
+    draws = iter([first["reference"], "PC-20300101-0000ABCD"])
+    monkeypatch.setattr(permits, "new_reference", lambda _on: next(draws))
+    second = _check(session, storage_crs, parcel_number="101-01")
+    assert second["reference"] == "PC-20300101-0000ABCD"
+    assert second["result_sha256"] == result_digest(second)
+    assert find_check(session, first["reference"]).result == first
+    assert find_check(session, second["reference"]).result == second
