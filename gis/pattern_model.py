@@ -6,6 +6,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 from scipy import ndimage
+from scipy.stats import chi2
 
 from gis.texture import InkLevels, TextureScale
 from gis.types import FloatArray
@@ -18,6 +19,7 @@ _CONFIDENT: Final = 0.7  # smoothed posterior of the cells a class is learned fr
 _OWN_WEIGHT: Final = 5.0  # cells per feature at which a class's own covariance counts half
 _SHRINK: Final = 0.2  # covariance shrinkage towards its diagonal
 _FIT_CELLS: Final = 4000  # cells per class enough to learn it from
+_TRIM: Final = 0.99  # chi-square quantile of the last round's class spread that a cell must fit
 _RIDGE: Final = 1e-6  # added to covariance diagonals, so that none is singular
 
 
@@ -51,14 +53,18 @@ class TextureModel:
     levels: InkLevels
     blank: int | None
 
-    def posteriors(self, features: F32) -> F32:
-        """(n, classes) posterior probabilities of (n, features) vectors, equal priors."""
+    def distances(self, features: F32 | FloatArray) -> FloatArray:
+        """(n, classes) squared Mahalanobis distances of (n, features) vectors to each class."""
         vectors = features.astype(np.float64)
         distance = np.empty((len(vectors), len(self.codes)))
         for index, (mean, precision) in enumerate(zip(self.means, self.precisions, strict=True)):
             diff = vectors - mean
             distance[:, index] = np.einsum("nf,nf->n", diff @ precision, diff)
-        return _softmax(-0.5 * (distance + self.log_dets))
+        return distance
+
+    def posteriors(self, features: F32) -> F32:
+        """(n, classes) posterior probabilities of (n, features) vectors, equal priors."""
+        return _softmax(-0.5 * (self.distances(features) + self.log_dets))
 
 
 def seed_posteriors(features: F32, samples: list[F32], inside: npt.NDArray[np.bool_]) -> F32:
@@ -101,18 +107,25 @@ def fit_model(
     inside: npt.NDArray[np.bool_],
     fallback: FloatArray,
     base: TextureModel,
+    previous: TextureModel | None = None,
 ) -> TextureModel:
     """Learn each class's mean and covariance from the map cells it confidently holds.
 
     A class with few such cells keeps its `fallback` mean (from its samples) and the
     pooled covariance; with more, its own covariance weighs in by its count. At most
     `_FIT_CELLS` cells per class are used, evenly spread (the covariance is the slow part).
+    Given a `previous` model, a cell also has to lie within the `_TRIM` chi-square
+    quantile of its class under that model: cluttered cells (labels, streets, parcel lines)
+    that a class only holds by its neighbours' smoothing do not widen it.
     """
     count = features.shape[-1]
     vectors = features.reshape(-1, count).astype(np.float64)
     flat = posteriors.reshape(-1, posteriors.shape[-1])
     best, score = flat.argmax(axis=1), flat.max(axis=1)
     chosen = inside.ravel() & (score > _CONFIDENT)
+    if previous is not None:
+        own = previous.distances(vectors[chosen])[np.arange(np.count_nonzero(chosen)), best[chosen]]
+        chosen[chosen] = own < chi2.ppf(_TRIM, count)
     members = [_thinned(vectors[chosen & (best == index)]) for index in range(len(fallback))]
     means = np.stack(
         [g.mean(axis=0) if len(g) >= 2 else f for g, f in zip(members, fallback, strict=True)]
@@ -151,7 +164,9 @@ def self_train(
     """Alternate fitting the model on the map and classifying the map with it.
 
     Posteriors are averaged over one analysis window of cells each round, so a cell is
-    judged with its neighbours: districts are large, streets and labels small.
+    judged with its neighbours: districts are large, streets and labels small. The last
+    round's fit is trimmed by the one before it (`fit_model`): the earlier rounds let each
+    class move from its samples to its look on the map, the last drops the outliers.
 
     Returns
     -------
@@ -160,8 +175,9 @@ def self_train(
     size = max(1, round(base.scale.window / base.scale.step))
     posteriors = smooth_posteriors(seeds, size)
     model = base
-    for _ in range(rounds):
-        model = fit_model(features, posteriors, inside, fallback, base)
+    for round_ in range(rounds):
+        previous = model if round_ == rounds - 1 and round_ > 0 else None
+        model = fit_model(features, posteriors, inside, fallback, base, previous)
         raw = model.posteriors(features.reshape(-1, features.shape[-1]))
         posteriors = smooth_posteriors(raw.reshape(posteriors.shape), size)
     return model, posteriors

@@ -8,9 +8,11 @@ from tests.gis.real_sheets import load_sheet, run_sheet
 # self-training and small regions merged by texture evidence: West Hartford 0.741, 0.396,
 # 1.3x; Bloomfield 0.940, 0.832, 0.63x (before: 0.572, 0.270, 8.9x and 0.705, 0.532, 10.1x;
 # stock tools 0.24, 0.10 and 0.53, 0.38). Bloomfield meets the targets (0.90, 0.80, 1.5x);
-# West Hartford meets the polygon target only. The floors guard what is reached.
+# West Hartford meets the polygon target only. The floors guard what is reached. With the
+# last self-training fit trimmed (chi-square 0.99 of the previous model): West Hartford 0.740,
+# 0.405, 1.3x; Bloomfield 0.939, 0.835, 0.70x.
 FLOORS = {
-    "west-hartford-1958": (0.72, 0.37, 1.5),
+    "west-hartford-1958": (0.72, 0.39, 1.5),
     "bloomfield-1958": (0.92, 0.80, 0.9),
 }
 
