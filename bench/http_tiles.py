@@ -8,8 +8,9 @@ same run, over the city centre:
 - tiles at z13, z15 and z17, zones and parcels: (a) the raw query, `tiles.mvt.zones_tile` /
   `parcels_tile` (the prebuilt statement, bound and sent) through one long-lived SQLAlchemy
   session on a connection made as the app's are (short-query settings, psycopg's automatic
-  prepare from the fifth run); (a2) the request path in-process: a read session per call
-  from an engine like the app's, the versions shown known from the process's cache; (b) the
+  prepare from the fifth run); (a2) the storage side of a request in-process, synchronously: a
+  pooled read session per call from an engine like the app's, the versions shown known from
+  the process's cache (the app itself reads on the event loop, `plans.storage.reads`); (b) the
   HTTP latency of the same tile from one keep-alive standard-library connection
   (`service.LeanClient`), sequential requests. The three alternate run after run; medians
   after a warm-up; target b/a <= 1.3. The HTTP body must equal the in-process tile, byte for
@@ -341,13 +342,10 @@ def profile(service: Service, client: LeanClient, out: Path, seconds: float, spy
     print(hot_frames(out.read_text().splitlines()))
 
 
-CATEGORIES = (
-    ("tile query (compile, execute, fetch)", "zones_tile ("),
+CATEGORIES = (  # the route's path: api/routes/tiles.py -> plans/storage/reads.py -> psycopg
+    ("tile query (checkout, bind, execute, fetch)", "scalar (plans/storage/reads.py"),
     ("version lookup (select_version_ids)", "select_version_ids ("),
-    ("session dependency (checkout, pre-ping, begin, commit)", "get_session ("),
-    ("worker thread wakes the event loop", "call_soon_threadsafe ("),
-    ("other work in the worker thread", "WorkerThread.run ("),
-    ("h11 parsing and serialising", "h11"),
+    ("tile parameters (api/params.py)", "api/params.py"),
     ("FastAPI on the event loop (routing, dependencies, response)", "fastapi/"),
     ("Starlette and middleware", "starlette/"),
     ("asyncio event loop and sockets", "asyncio/"),
