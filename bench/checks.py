@@ -67,6 +67,7 @@ from plans.rulesets import store_rule_set
 from plans.storage import cluster as local
 from plans.storage.check_context import find_parcel, overlays_on, zones_near
 from plans.storage.database import database_url, describe_server, make_engine
+from plans.storage.prebuilt import Prebuilt
 from plans.storage.rule_sets import rule_sets_in_force
 
 MUNICIPALITY = "JED-BENCH"  # the municipality bench_tiles.load_city creates
@@ -404,9 +405,19 @@ def explain_one(engine: Engine, sessions: sessionmaker[Session], number: str) ->
     def capture(_conn: Any, _cursor: Any, statement: str, params: Any, *_: Any) -> None:
         captured.append((statement, params))
 
+    prebuilt_rows = Prebuilt.rows  # prebuilt statements skip SQLAlchemy's execution events
+
+    def capture_prebuilt(statement: Prebuilt, session: Any, params: Any) -> list[Any]:
+        captured.append((statement.sql, statement.bind(params)))
+        return prebuilt_rows(statement, session, params)
+
     event.listen(engine, "before_cursor_execute", capture)
-    one_check(sessions, number)
-    event.remove(engine, "before_cursor_execute", capture)
+    Prebuilt.rows = capture_prebuilt  # type: ignore[method-assign]
+    try:
+        one_check(sessions, number)
+    finally:
+        Prebuilt.rows = prebuilt_rows  # type: ignore[method-assign]
+        event.remove(engine, "before_cursor_execute", capture)
     print(f"\n## EXPLAIN ANALYZE of the {len(captured)} statements of one check\n")
     with engine.connect() as conn:
         raw = conn.connection.driver_connection
@@ -524,7 +535,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--record", action="store_true", help="append rows to bench/RESULTS.md")
     args = parser.parse_args(argv)
-    args.worker_counts = [int(w) for w in args.workers.split(",")]
+    args.worker_counts = [int(w) for w in args.workers.split(",") if w]  # "" = in-process only
     if min(args.parcels, args.sample, args.rounds, args.clients, *args.worker_counts) < 1:
         parser.error("--parcels, --sample, --rounds, --clients and --workers must be >= 1")
     if args.seconds <= 0 or args.warmup < 0:

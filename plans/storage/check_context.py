@@ -3,13 +3,11 @@
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from geoalchemy2 import Geometry
-from geoalchemy2.shape import from_shape, to_shape
+import shapely
 from shapely.geometry import MultiPolygon
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import Date, Float, Row, String, bindparam, func, or_, select
+from sqlalchemy import Date, Float, LargeBinary, String, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from gis.repair import polygonal_part
@@ -17,6 +15,7 @@ from plans.errors import NotFoundError
 from plans.storage.models import Municipality, Overlay, Parcel, Plan, PlanVersion, Zone
 from plans.storage.municipalities import find_municipality
 from plans.storage.plan_versions import PUBLISHED
+from plans.storage.prebuilt import Prebuilt
 
 
 @dataclass(frozen=True)
@@ -43,25 +42,23 @@ class NearbyZone:
 
 def find_parcel(session: Session, municipality: str, number: str) -> StoredParcel:
     """Return the parcel `number` of `municipality`, or raise `NotFoundError` naming which."""
-    row = session.execute(
-        _PARCEL_BY_NUMBER, {"municipality": municipality, "number": number}
-    ).one_or_none()
-    if row is None:
+    rows = _PARCEL_BY_NUMBER.rows(session, {"municipality": municipality, "number": number})
+    if not rows:
         find_municipality(session, municipality)  # an unknown municipality is named as such
         raise NotFoundError(f"no parcel {number!r} in municipality {municipality!r}")
-    return _stored(row)
+    return _stored(rows[0])
 
 
 def parcel_at(
     session: Session, municipality: str, point: BaseGeometry, *, srid: int
 ) -> StoredParcel:
     """Return the municipality's parcel containing `point` (storage CRS), or raise NotFoundError."""
-    params = {"municipality": municipality, "geom": from_shape(point, srid=srid)}
-    row = session.execute(_PARCEL_AT, params).one_or_none()
-    if row is None:
+    params = {"municipality": municipality, "geom": _ewkb(point, srid)}
+    rows = _PARCEL_AT.rows(session, params)
+    if not rows:
         find_municipality(session, municipality)
         raise NotFoundError(f"no parcel of {municipality!r} at that point")
-    return _stored(row)
+    return _stored(rows[0])
 
 
 def zones_near(
@@ -76,21 +73,21 @@ def zones_near(
     """Return the zones of the municipality's plan versions in force on `on` within `within_m`."""
     params = {
         "municipality": municipality,
-        "geom": from_shape(geom, srid=srid),
+        "geom": _ewkb(geom, srid),
         "on": on,
         "within_m": within_m,
     }
-    rows = session.execute(_ZONES_NEAR, params)
-    return [NearbyZone(code, to_shape(g), version) for code, g, version in rows]
+    rows = _ZONES_NEAR.rows(session, params)
+    return [NearbyZone(code, shapely.from_wkb(g), version) for code, g, version in rows]
 
 
 def overlays_on(
     session: Session, municipality: str, geom: BaseGeometry, *, srid: int, on: dt.date
 ) -> list[tuple[str, BaseGeometry]]:
     """Return (kind, geometry) of the municipality's overlays in effect on `on` touching `geom`."""
-    params = {"municipality": municipality, "geom": from_shape(geom, srid=srid), "on": on}
-    rows = session.execute(_OVERLAYS_ON, params)
-    return [(kind, to_shape(g)) for kind, g in rows]
+    params = {"municipality": municipality, "geom": _ewkb(geom, srid), "on": on}
+    rows = _OVERLAYS_ON.rows(session, params)
+    return [(kind, shapely.from_wkb(g)) for kind, g in rows]
 
 
 def version_ids_of(zones: Sequence[NearbyZone]) -> list[int]:
@@ -98,43 +95,54 @@ def version_ids_of(zones: Sequence[NearbyZone]) -> list[int]:
     return sorted({zone.plan_version_id for zone in zones})
 
 
-def _stored(row: Row[int, str, Any, int]) -> StoredParcel:
+def _stored(row: tuple[int, str, bytes, int]) -> StoredParcel:
+    parcel_id, number, geom, municipality_id = row
     return StoredParcel(
-        id=row.id,
-        number=row.number,
-        geom=polygonal_part(to_shape(row.geom)),
-        municipality_id=row.municipality_id,
+        id=parcel_id,
+        number=number,
+        geom=polygonal_part(shapely.from_wkb(geom)),
+        municipality_id=municipality_id,
     )
 
 
-# The statements are built once, with their values bound per call: building a statement and
-# its cache key cost about 1 ms of Python a check (bench/checks.py --profile).
+def _ewkb(geom: BaseGeometry, srid: int) -> bytes:
+    """Return `geom` as EWKB with its SRID, the statements' geometry parameter."""
+    return bytes(shapely.to_wkb(shapely.set_srid(geom, srid), include_srid=True))
+
+
+# The statements are compiled once (`Prebuilt`) and run on the driver's cursor: building a
+# statement and its cache key, then SQLAlchemy's execution, cost about 1.5 ms of Python a check
+# (bench/checks.py --profile).
 _MUNICIPALITY = bindparam("municipality", type_=String)
-_GEOM = bindparam("geom", type_=Geometry())
+_GEOM = func.ST_GeomFromEWKB(bindparam("geom", type_=LargeBinary))
 _ON = bindparam("on", type_=Date)
 _PARCEL = select(Parcel.id, Parcel.number, Parcel.geom, Parcel.municipality_id).join(
     Municipality, Parcel.municipality_id == Municipality.id
 )
-_PARCEL_BY_NUMBER = _PARCEL.where(
-    Municipality.code == _MUNICIPALITY, Parcel.number == bindparam("number", type_=String)
+_PARCEL_BY_NUMBER = Prebuilt.compile(
+    _PARCEL.where(
+        Municipality.code == _MUNICIPALITY, Parcel.number == bindparam("number", type_=String)
+    )
 )
-_PARCEL_AT = _PARCEL.where(
-    Municipality.code == _MUNICIPALITY, func.ST_Intersects(Parcel.geom, _GEOM)
-).limit(1)
-_ZONES_NEAR = (
+_PARCEL_AT = Prebuilt.compile(
+    _PARCEL.where(Municipality.code == _MUNICIPALITY, func.ST_Intersects(Parcel.geom, _GEOM)).limit(
+        1
+    )
+)
+_ZONES_NEAR = Prebuilt.compile(
     select(Zone.zone_code, Zone.geom, Zone.plan_version_id)
     .join(PlanVersion, Zone.plan_version_id == PlanVersion.id)
     .join(Plan, PlanVersion.plan_id == Plan.id)
     .join(Municipality, Plan.municipality_id == Municipality.id)
     .where(
         Municipality.code == _MUNICIPALITY,
-        PlanVersion.status.in_(PUBLISHED),
+        or_(*(PlanVersion.status == status for status in PUBLISHED)),
         PlanVersion.effective_from <= _ON,
         or_(PlanVersion.effective_to.is_(None), PlanVersion.effective_to > _ON),
         func.ST_Intersects(Zone.geom, func.ST_Buffer(_GEOM, bindparam("within_m", type_=Float))),
     )
 )
-_OVERLAYS_ON = (
+_OVERLAYS_ON = Prebuilt.compile(
     select(Overlay.kind, Overlay.geom)
     .join(Municipality, Overlay.municipality_id == Municipality.id)
     .where(

@@ -4,12 +4,14 @@ import datetime as dt
 import secrets
 from typing import Any
 
-from sqlalchemy import select
+import orjson
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from plans.errors import NotFoundError
 from plans.storage.models import PermitCheck
+from plans.storage.prebuilt import Prebuilt
 
 
 def new_reference(on: dt.date) -> str:
@@ -33,24 +35,32 @@ def record_check(
     One statement (INSERT ... ON CONFLICT DO NOTHING RETURNING): a reference drawn twice the
     same day is answered False, with no savepoint and no error in the transaction.
     """
-    stored = session.execute(
-        _INSERT,
-        {
-            "reference": reference,
-            "municipality_id": municipality_id,
-            "parcel_id": parcel_id,
-            "plan_version_id": plan_version_id,
-            "rule_set_id": rule_set_id,
-            "application": application,
-            "result": result,
-            "verdict": result["verdict"],
-        },
-    ).scalar_one_or_none()
-    return stored is not None
+    params = {
+        "reference": reference,
+        "municipality_id": municipality_id,
+        "parcel_id": parcel_id,
+        "plan_version_id": plan_version_id,
+        "rule_set_id": rule_set_id,
+        "application": orjson.dumps(application).decode(),
+        "result": orjson.dumps(result).decode(),
+        "verdict": result["verdict"],
+    }
+    return bool(_INSERT.rows(session, params))
 
 
-_INSERT = (  # built once: its SQL is compiled once for these columns
+_COLUMNS = (
+    "reference",
+    "municipality_id",
+    "parcel_id",
+    "plan_version_id",
+    "rule_set_id",
+    "application",
+    "result",
+    "verdict",
+)
+_INSERT = Prebuilt.compile(  # JSON goes as text, cast to jsonb by the statement
     insert(PermitCheck)
+    .values({name: bindparam(name, type_=PermitCheck.__table__.c[name].type) for name in _COLUMNS})
     .on_conflict_do_nothing(index_elements=[PermitCheck.reference])
     .returning(PermitCheck.id)
 )

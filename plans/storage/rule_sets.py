@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from plans.rules.schema import RuleSet
 from plans.storage.models import Municipality
 from plans.storage.models import RuleSet as RuleSetRow
+from plans.storage.prebuilt import Prebuilt
 
 OZFS_FORMAT = "ozfs"
 """The `format` marker of rule-set documents imported from OZFS."""
@@ -56,7 +57,7 @@ def rule_sets_in_force(
     Each permit check asks this: the documents come back as text and are validated once per
     distinct text (`_parsed`), which saves a pydantic validation a check.
     """
-    rows = session.execute(_IN_FORCE, {"municipality": municipality_code, "on": on})
+    rows = _IN_FORCE.rows(session, {"municipality": municipality_code, "on": on})
     return [(rule_set_id, rules) for rule_set_id, text in rows if (rules := _parsed(text))]
 
 
@@ -68,7 +69,7 @@ def _parsed(document: str) -> RuleSet | None:
 
 
 _ON = bindparam("on", type_=Date)
-_IN_FORCE = (
+_IN_FORCE = Prebuilt.compile(
     select(RuleSetRow.id, cast(RuleSetRow.document, Text))
     .join(Municipality, RuleSetRow.municipality_id == Municipality.id)
     .where(

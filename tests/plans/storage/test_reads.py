@@ -4,10 +4,13 @@ import asyncio
 
 import pytest
 from sqlalchemy import Integer, bindparam, literal, select, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from plans.storage import database
 from plans.storage.database import make_async_engine, make_engine
+from plans.storage.models import PlanVersion, VersionStatus
+from plans.storage.plan_versions import PUBLISHED
 from plans.storage.prebuilt import Prebuilt
 from plans.storage.reads import EngineReads
 
@@ -25,6 +28,68 @@ def test_prebuilt_keeps_fixed_values_and_asks_for_the_others():
 
 def test_prebuilt_runs_in_a_session(session):
     assert SUM.scalar(session, {"a": 40, "b": 2}) == 42
+
+
+def test_prebuilt_rows_are_the_drivers_tuples(session):
+    series = Prebuilt.compile(
+        select(text("n"), text("n * 2")).select_from(
+            text("generate_series(1, :top) AS n").bindparams(bindparam("top", type_=Integer))
+        )
+    )
+    assert series.rows(session, {"top": 3}) == [(1, 2), (2, 4), (3, 6)]
+    assert series.rows(session, {"top": 0}) == []
+
+
+def test_prebuilt_fixed_values_go_as_their_column_type_sends_them(session):
+    statuses = Prebuilt.compile(
+        select(literal(1)).where(
+            text("'in_force' = :status").bindparams(
+                bindparam("status", value=VersionStatus.IN_FORCE, type_=PlanVersion.status.type)
+            )
+        )
+    )
+    fixed = statuses.constants["status"]
+    assert (fixed, type(fixed)) == ("in_force", str)  # the stored text, not the enum member
+    assert statuses.rows(session, {}) == [(1,)]
+
+
+def test_prebuilt_refuses_a_list_it_would_have_to_expand():
+    with pytest.raises(ValueError, match="IN"):
+        Prebuilt.compile(select(PlanVersion.id).where(PlanVersion.status.in_(PUBLISHED)))
+
+
+def test_prebuilt_errors_come_out_as_sqlalchemys(session):
+    with pytest.raises(DataError):
+        SUM.rows(session, {"a": 2**40, "b": 1})  # out of the integer range
+
+
+def test_prebuilt_rows_on_a_lost_connection_invalidate_it(fresh_url, monkeypatch):
+    monkeypatch.setattr(database, "IDLE_PING_S", 3600.0)  # a hot connection: no ping first
+    engine = make_engine(fresh_url, pool_size=1)
+    try:
+        with engine.connect() as conn:
+            [(first,)] = PID.rows(conn, {})
+            _terminate(fresh_url, first)
+            with pytest.raises(OperationalError):
+                PID.rows(conn, {})
+            assert conn.invalidated
+        with engine.connect() as conn:
+            [(second,)] = PID.rows(conn, {})
+    finally:
+        engine.dispose()
+    assert second != first
+
+
+def test_prebuilt_rows_run_in_an_asyncio_session(fresh_url):
+    async def scenario() -> list[tuple[int]]:
+        engine = make_async_engine(fresh_url)
+        try:
+            async with AsyncSession(engine) as session:
+                return await session.run_sync(SUM.rows, {"a": 40, "b": 2})
+        finally:
+            await engine.dispose()
+
+    assert asyncio.run(scenario()) == [(42,)]
 
 
 def test_engine_reads_run_prebuilt_statements_and_storage_functions(fresh_url):
