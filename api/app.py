@@ -38,7 +38,9 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = open_engine(settings, require_reachable=False)
-        served, reading = open_async_engine(engine), open_async_engine(engine, autocommit=True)
+        pool_size = settings.async_pool_size
+        served = open_async_engine(engine, pool_size=pool_size)
+        reading = open_async_engine(engine, pool_size=pool_size, autocommit=True)
         app.state.engine = engine
         app.state.sessions = sessionmaker(engine)
         app.state.async_sessions = async_sessionmaker(served)

@@ -36,13 +36,13 @@ def open_engine(settings: Settings, *, require_reachable: bool = True) -> Engine
     return engine
 
 
-def open_async_engine(engine: Engine, *, autocommit: bool = False) -> AsyncEngine:
+def open_async_engine(engine: Engine, *, pool_size: int, autocommit: bool = False) -> AsyncEngine:
     """Return an asyncio engine on `engine`'s database, for the routes served on the event loop.
 
     An `autocommit` one is for reads only (no BEGIN/COMMIT reaches the server).
     """
     url = engine.url.render_as_string(hide_password=False)
-    return make_async_engine(url, short_queries=True, autocommit=autocommit)
+    return make_async_engine(url, pool_size=pool_size, short_queries=True, autocommit=autocommit)
 
 
 @contextmanager

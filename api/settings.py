@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     """Largest request body elsewhere (JSON, GeoJSON, YAML)."""
     max_scan_pixels: int = 250_000_000
     """Largest scan, in pixels, checked from its header before decoding (A0 at 400 dpi ≈ 220 M)."""
+    async_pool_size: int = 10
+    """Connections each API process keeps open per asyncio engine (event-loop routes). Requests
+    beyond it open and close a connection of their own each, a PostgreSQL backend start
+    (~5 ms) every time; 8 concurrent permit checks on a pool of 5 did (bench/checks.py)."""
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
