@@ -14,8 +14,9 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import shapely
-from shapely.geometry import LineString, Point, Polygon
+from shapely.geometry import LineString, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from plans.types import EdgeKind
@@ -79,15 +80,26 @@ def type_edges(
     lines = _edge_lines(parcel)
     road_union = _local_roads(parcel, roads, reach=max_street_width_m + road_gap_m)
     near_road = road_union.buffer(road_gap_m) if not road_union.is_empty else road_union
-    edges = []
-    for index, line in enumerate(lines):
-        outward = _outward_normal(line)
-        on_road = _share_within(line, near_road) >= min_road_share
-        width = None
-        if on_road:
-            width = _street_width(line, outward, road_union, road_gap_m, max_street_width_m)
-        kind: EdgeKind = "front" if on_road else "side"
-        edges.append(ParcelEdge(index, line, kind, outward, width))
+    outwards = [_outward_normal(line) for line in lines]
+    on_road = _shares_within(lines, near_road) >= min_road_share
+    fronts = [i for i, front in enumerate(on_road) if front]
+    widths = dict(
+        zip(
+            fronts,
+            _street_widths(
+                [lines[i] for i in fronts],
+                [outwards[i] for i in fronts],
+                road_union,
+                road_gap_m,
+                max_street_width_m,
+            ),
+            strict=True,
+        )
+    )
+    edges = [
+        ParcelEdge(i, line, "front" if i in widths else "side", outwards[i], widths.get(i))
+        for i, line in enumerate(lines)
+    ]
     return _assign_rears(edges)
 
 
@@ -151,29 +163,50 @@ def _outward_normal(line: LineString) -> tuple[float, float]:
     return ((y1 - y0) / length, -(x1 - x0) / length)
 
 
-def _share_within(line: LineString, area: BaseGeometry) -> float:
-    if area.is_empty:
-        return 0.0
-    return float(line.intersection(area).length / line.length)
+def _shares_within(lines: Sequence[LineString], area: BaseGeometry) -> np.ndarray:
+    """Return the share of each line's length inside `area` (one GEOS call for all)."""
+    if area.is_empty or not lines:
+        return np.zeros(len(lines))
+    inside = shapely.length(shapely.intersection(np.asarray(lines, dtype=object), area))
+    result: np.ndarray = inside / shapely.length(np.asarray(lines, dtype=object))
+    return result
 
 
-def _street_width(
-    line: LineString,
-    outward: tuple[float, float],
+def _street_widths(
+    lines: Sequence[LineString],
+    outwards: Sequence[tuple[float, float]],
     road: BaseGeometry,
     gap: float,
     reach: float,
-) -> float | None:
-    widths = []
-    for fraction in _SAMPLES:
-        start = line.interpolate(fraction, normalized=True)
-        end = Point(start.x + outward[0] * reach, start.y + outward[1] * reach)
-        crossing = LineString([start, end]).intersection(road)
-        pieces = getattr(crossing, "geoms", [crossing])
-        near = [piece for piece in pieces if piece.length > 0 and piece.distance(start) <= gap]
-        if near:
-            widths.append(max(piece.length for piece in near))
-    return round(statistics.median(widths), 3) if widths else None
+) -> list[float | None]:
+    """Return the street width in front of each line: the median of its rays' road crossings.
+
+    Each ray's width is its longest piece of road that starts within `gap` of the edge; all
+    rays of all lines are cast in one GEOS call (a check's edges cost ~0.3 ms less than one
+    by one, bench/checks.py --profile).
+    """
+    if not lines:
+        return []
+    count = len(_SAMPLES)
+    starts = shapely.line_interpolate_point(
+        np.repeat(np.asarray(lines, dtype=object), count),
+        np.tile(_SAMPLES, len(lines)),
+        normalized=True,
+    )
+    xy = shapely.get_coordinates(starts)
+    ends = xy + np.repeat(np.asarray(outwards), count, axis=0) * reach
+    rays = shapely.linestrings(np.stack([xy, ends], axis=1))
+    pieces, ray_of = shapely.get_parts(shapely.intersection(rays, road), return_index=True)
+    lengths = shapely.length(pieces)
+    near = (lengths > 0) & (shapely.distance(pieces, starts[ray_of]) <= gap)
+    ray_widths = np.full(len(xy), -1.0)
+    np.maximum.at(ray_widths, ray_of[near], lengths[near])
+    return [_median_width(ray_widths[i * count : (i + 1) * count]) for i in range(len(lines))]
+
+
+def _median_width(ray_widths: np.ndarray) -> float | None:
+    measured = [float(width) for width in ray_widths if width >= 0]
+    return round(statistics.median(measured), 3) if measured else None
 
 
 def _assign_rears(edges: list[ParcelEdge]) -> tuple[ParcelEdge, ...]:
