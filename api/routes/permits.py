@@ -4,12 +4,12 @@ import datetime as dt
 from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 from shapely.geometry import Point
 
-from api.deps import AsyncSessionDep, SessionDep, SettingsDep
+from api.deps import SessionDep, check_transaction, get_app_settings
 from api.errors import BadParameterError
 from gis.crs import reproject
 from gis.geojson import read_polygon
@@ -41,14 +41,16 @@ class CheckBody(BaseModel):
     summary="Check a building against the zoning in force",
     response_model=dict[str, Any],
 )
-async def post_check(body: CheckBody, session: AsyncSessionDep, settings: SettingsDep) -> Response:
+async def post_check(body: CheckBody, http: Request) -> Response:
     """Answer rule by rule, with the verdict, the zones, the buildable envelope and a reference.
 
     Served on the event loop: the check is mostly CPU (about 2 ms of geometry), and handing it
     to a worker thread cost more than it saved under concurrent load (bench/checks.py). The
     document the engine built goes out encoded by orjson as it is, without FastAPI validating
-    and re-serialising it against the response model (~0.6 ms a check).
+    and re-serialising it against the response model (~0.6 ms a check). The session is opened
+    here rather than declared (`check_transaction`), and committed before the answer is sent.
     """
+    settings = await get_app_settings(http)
     crs = settings.storage_crs
     request = PermitRequest(
         municipality=body.municipality or settings.municipality,
@@ -62,7 +64,8 @@ async def post_check(body: CheckBody, session: AsyncSessionDep, settings: Settin
         gfa_m2=body.gfa_m2,
         date=body.date,
     )
-    document = await session.run_sync(check_permit, request, storage_crs=crs)
+    async with check_transaction(http) as session:
+        document = await session.run_sync(check_permit, request, storage_crs=crs)
     return Response(orjson.dumps(document), media_type="application/json")
 
 
