@@ -36,13 +36,22 @@ def open_engine(settings: Settings, *, require_reachable: bool = True) -> Engine
     return engine
 
 
-def open_async_engine(engine: Engine, *, pool_size: int, autocommit: bool = False) -> AsyncEngine:
+def open_async_engine(
+    engine: Engine, *, pool_size: int, autocommit: bool = False, generic_plans: bool = False
+) -> AsyncEngine:
     """Return an asyncio engine on `engine`'s database, for the routes served on the event loop.
 
-    An `autocommit` one is for reads only (no BEGIN/COMMIT reaches the server).
+    An `autocommit` one is for reads only (no BEGIN/COMMIT reaches the server); one with
+    `generic_plans` only for prebuilt statements that one plan suits (`make_async_engine`).
     """
     url = engine.url.render_as_string(hide_password=False)
-    return make_async_engine(url, pool_size=pool_size, short_queries=True, autocommit=autocommit)
+    return make_async_engine(
+        url,
+        pool_size=pool_size,
+        short_queries=True,
+        autocommit=autocommit,
+        generic_plans=generic_plans,
+    )
 
 
 @contextmanager

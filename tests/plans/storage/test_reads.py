@@ -92,6 +92,23 @@ def test_prebuilt_rows_run_in_an_asyncio_session(fresh_url):
     assert asyncio.run(scenario()) == [(42,)]
 
 
+@pytest.mark.parametrize(
+    ("generic", "mode"), [(False, "force_custom_plan"), (True, "force_generic_plan")]
+)
+def test_async_engines_plan_prepared_statements_as_asked(fresh_url, generic, mode):
+    async def scenario() -> tuple[str, str]:
+        engine = make_async_engine(fresh_url, short_queries=True, generic_plans=generic)
+        try:
+            async with engine.connect() as conn:
+                plans = (await conn.exec_driver_sql("SHOW plan_cache_mode")).scalar_one()
+                jit = (await conn.exec_driver_sql("SHOW jit")).scalar_one()
+        finally:
+            await engine.dispose()
+        return plans, jit
+
+    assert asyncio.run(scenario()) == (mode, "off")
+
+
 def test_engine_reads_run_prebuilt_statements_and_storage_functions(fresh_url):
     async def scenario() -> tuple[int, int]:
         engine = make_async_engine(fresh_url, autocommit=True)
