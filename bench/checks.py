@@ -111,6 +111,7 @@ class HttpRun:
     verdicts: Counter[str]
     wall_s: float
     cpu_ms: dict[str, float]  # per request: uvicorn workers, PostgreSQL, this client
+    worker_cpu_s: list[float]  # each worker's CPU seconds in the run (how evenly load spread)
 
     @property
     def rate(self) -> float:
@@ -373,6 +374,9 @@ def measured_run(
         verdicts=verdicts,
         wall_s=wall,
         cpu_ms=cpu,
+        worker_cpu_s=sorted(
+            (t - before[0].get(pid, 0.0) for pid, t in after[0].items()), reverse=True
+        ),
     )
 
 
@@ -590,6 +594,7 @@ def main(argv: Sequence[str]) -> int:
     for run in runs:
         print(f"- {run.workers} workers ({run.server}): {verdict(run, service)}")
         print(f"  verdicts {dict(run.verdicts)}, statuses {dict(run.statuses)}")
+        print(f"  CPU seconds of each server process: {[round(t, 1) for t in run.worker_cpu_s]}")
     if args.record:
         command = shlex.join([".venv/bin/python", "bench/checks.py", *argv])
         record(engine_pass, service, runs, command, context)
