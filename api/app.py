@@ -39,8 +39,10 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = open_engine(settings, require_reachable=False)
         pool_size = settings.async_pool_size
-        # Only permit checks use it: their statements are prebuilt lookups, planned once.
-        served = open_async_engine(engine, pool_size=pool_size, generic_plans=True)
+        # Only permit checks use it: prebuilt lookups, planned once, and one INSERT, which
+        # commits as it runs (no BEGIN/COMMIT round trips; the reads see what READ COMMITTED
+        # would show them inside a transaction: each its own snapshot).
+        served = open_async_engine(engine, pool_size=pool_size, autocommit=True, generic_plans=True)
         reading = open_async_engine(engine, pool_size=pool_size, autocommit=True)
         app.state.engine = engine
         app.state.sessions = sessionmaker(engine)

@@ -30,11 +30,12 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 async def get_async_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """Yield an asyncio session in one transaction, committed before the response is sent.
+    """Yield an asyncio session for permit checks, whose one write is done before the answer.
 
-    For writes served on the event loop (`AsyncSession.run_sync`), like permit checks: no
-    worker thread is taken, and a failing commit answers 503 as with `get_session`. Permit
-    checks open it through `check_transaction`; tests override it with their session.
+    Served on the event loop (`AsyncSession.run_sync`): no worker thread is taken. Its engine
+    is in autocommit: a check's single INSERT commits as it runs, before the response is
+    sent, and a failing one answers 503 as with `get_session`. Permit checks open it through
+    `check_session`; tests override it with their session.
     """
     async with request.app.state.async_sessions() as session, session.begin():
         yield session
@@ -71,8 +72,8 @@ def tile_sources(request: Request) -> tuple[Reads, VersionCache]:
 
 
 @asynccontextmanager
-async def check_transaction(request: Request) -> AsyncIterator[AsyncSession]:
-    """Yield what `get_async_session` yields, without FastAPI solving it (committed on exit).
+async def check_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """Yield what `get_async_session` yields, without FastAPI solving it.
 
     For the permit-check route only: a declared session and settings cost it about 0.3 ms a
     request (bench/checks.py). An override of `get_async_session` (the tests' session) is

@@ -9,7 +9,7 @@ from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 from shapely.geometry import Point
 
-from api.deps import SessionDep, check_transaction, get_app_settings
+from api.deps import SessionDep, check_session, get_app_settings
 from api.errors import BadParameterError
 from gis.crs import reproject
 from gis.geojson import read_polygon
@@ -48,7 +48,8 @@ async def post_check(body: CheckBody, http: Request) -> Response:
     to a worker thread cost more than it saved under concurrent load (bench/checks.py). The
     document the engine built goes out encoded by orjson as it is, without FastAPI validating
     and re-serialising it against the response model (~0.6 ms a check). The session is opened
-    here rather than declared (`check_transaction`), and committed before the answer is sent.
+    here rather than declared (`check_session`); the check's record is committed before the
+    answer is sent.
     """
     settings = await get_app_settings(http)
     crs = settings.storage_crs
@@ -64,7 +65,7 @@ async def post_check(body: CheckBody, http: Request) -> Response:
         gfa_m2=body.gfa_m2,
         date=body.date,
     )
-    async with check_transaction(http) as session:
+    async with check_session(http) as session:
         document = await session.run_sync(check_permit, request, storage_crs=crs)
     return Response(orjson.dumps(document), media_type="application/json")
 
