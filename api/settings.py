@@ -70,8 +70,8 @@ class Settings(BaseSettings):
 
     @property
     def storage_crs(self) -> CRS:
-        """The storage CRS as a pyproj CRS."""
-        return CRS.from_user_input(self.crs)
+        """The storage CRS as a pyproj CRS (made once: ~0.1 ms, asked at every permit check)."""
+        return _crs(self.crs)
 
     @property
     def storage_srid(self) -> int:
@@ -88,3 +88,8 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """Return the settings of this process, read once from the environment."""
     return Settings()
+
+
+@lru_cache(maxsize=8)
+def _crs(name: str) -> CRS:
+    return CRS.from_user_input(name)
