@@ -79,7 +79,7 @@ def type_edges(
     """
     lines = _edge_lines(parcel)
     road_union = _local_roads(parcel, roads, reach=max_street_width_m + road_gap_m)
-    near_road = road_union.buffer(road_gap_m) if not road_union.is_empty else road_union
+    near_road = _near(road_union, parcel, road_gap_m)
     outwards = [_outward_normal(line) for line in lines]
     on_road = _shares_within(lines, near_road) >= min_road_share
     fronts = [i for i, front in enumerate(on_road) if front]
@@ -152,8 +152,29 @@ def _local_roads(parcel: Polygon, roads: Sequence[BaseGeometry], *, reach: float
     than `reach` can meet an edge's rays).
     """
     xmin, ymin, xmax, ymax = parcel.bounds
-    near = shapely.box(xmin - reach, ymin - reach, xmax + reach, ymax + reach)
-    return shapely.union_all(shapely.intersection([r for r in roads if not r.is_empty], near))
+    window = (xmin - reach, ymin - reach, xmax + reach, ymax + reach)
+    found = np.asarray([r for r in roads if not r.is_empty], dtype=object)
+    if not len(found):
+        return shapely.GeometryCollection()
+    bounds = shapely.bounds(found)
+    inside = (bounds[:, :2] >= window[:2]).all(axis=1) & (bounds[:, 2:] <= window[2:]).all(axis=1)
+    found[~inside] = shapely.intersection(found[~inside], shapely.box(*window))
+    return shapely.union_all(found)  # roads already inside the window are not cut
+
+
+def _near(road: BaseGeometry, parcel: Polygon, gap: float) -> BaseGeometry:
+    """Return the area within `gap` of the road, where it can meet the parcel's edges.
+
+    Only road within `gap` of the parcel's bounds can be that close to an edge: the road is
+    cut to those bounds (widened by twice the gap, so the cut's own edges stay out of reach)
+    before it is buffered, which costs a small piece's buffer, not the neighbourhood's.
+    """
+    if road.is_empty:
+        return road
+    xmin, ymin, xmax, ymax = parcel.bounds
+    margin = 2 * gap
+    piece = shapely.clip_by_rect(road, xmin - margin, ymin - margin, xmax + margin, ymax + margin)
+    return piece.buffer(gap)
 
 
 def _outward_normal(line: LineString) -> tuple[float, float]:
