@@ -78,9 +78,13 @@ def classify_patterns(
     3. Seeds: map cells seen through a window the size of the key's swatches are matched to
        the swatches' spectra; only clear matches count (`gis.pattern_model.seed_posteriors`).
     4. Self-training: a Gaussian model per entry is learned from the map cells it
-       confidently holds, in a square window of about three pattern periods, and the map is
-       classified again with it, posteriors averaged over a window of cells (streets,
-       labels and parcel lines are small next to districts); three rounds.
+       confidently holds (also where the posteriors averaged over three windows are
+       confident, so the streets crossing a district widen its class), in a square window
+       of about three pattern periods, and the map is classified again with it, posteriors
+       averaged over a window of cells (streets, labels and parcel lines are small next to
+       districts); three rounds. An entry that holds no map cells may only take the cells
+       its samples clearly matched or lie near (`gis.pattern_model.self_train`), so that it
+       does not become a catch-all.
     5. Off the map: outside `extent`, or else plain paper connected to the sheet's edge.
     6. Regions: a run of cells of one class smaller than one and a half windows (a street,
        a label, a window straddling two districts) joins the neighbouring class with the

@@ -21,6 +21,7 @@ _SHRINK: Final = 0.2  # covariance shrinkage towards its diagonal
 _FIT_CELLS: Final = 4000  # cells per class enough to learn it from
 _TRIM: Final = 0.99  # chi-square quantile of the last round's class spread that a cell must fit
 _RIDGE: Final = 1e-6  # added to covariance diagonals, so that none is singular
+_WIDE_WINDOWS: Final = 3  # side (windows) of the posterior average that can also hold a cell
 
 
 @dataclass(frozen=True, eq=False)
@@ -43,6 +44,9 @@ class TextureModel:
         Paper and ink grey levels of the sheet.
     blank
         Class value of the plain-paper entry (least ink), or None when every entry has ink.
+    supported
+        (classes,) whether each class was learned from map cells it holds (else its mean
+        is its samples' and its covariance the pooled one); None: all are.
     """
 
     codes: tuple[str, ...]
@@ -52,6 +56,7 @@ class TextureModel:
     scale: TextureScale
     levels: InkLevels
     blank: int | None
+    supported: npt.NDArray[np.bool_] | None = None
 
     def distances(self, features: F32 | FloatArray) -> FloatArray:
         """(n, classes) squared Mahalanobis distances of (n, features) vectors to each class."""
@@ -62,9 +67,19 @@ class TextureModel:
             distance[:, index] = np.einsum("nf,nf->n", diff @ precision, diff)
         return distance
 
-    def posteriors(self, features: F32) -> F32:
-        """(n, classes) posterior probabilities of (n, features) vectors, equal priors."""
-        return _softmax(-0.5 * (self.distances(features) + self.log_dets))
+    def posteriors(self, features: F32, allowed: npt.NDArray[np.bool_] | None = None) -> F32:
+        """(n, classes) posterior probabilities of (n, features) vectors, equal priors.
+
+        Where `allowed` (n, classes) is False, the class is ruled out for that vector.
+        """
+        return self.weigh(self.distances(features), allowed)
+
+    def weigh(self, distances: FloatArray, allowed: npt.NDArray[np.bool_] | None = None) -> F32:
+        """(n, classes) posteriors from squared distances (`distances`), equal priors."""
+        logits = -0.5 * (distances + self.log_dets)
+        if allowed is not None:
+            logits[~allowed] = -np.inf
+        return _softmax(logits)
 
 
 def seed_posteriors(features: F32, samples: list[F32], inside: npt.NDArray[np.bool_]) -> F32:
@@ -108,21 +123,25 @@ def fit_model(
     fallback: FloatArray,
     base: TextureModel,
     previous: TextureModel | None = None,
+    wide: F32 | None = None,
 ) -> TextureModel:
     """Learn each class's mean and covariance from the map cells it confidently holds.
 
-    A class with few such cells keeps its `fallback` mean (from its samples) and the
-    pooled covariance; with more, its own covariance weighs in by its count. At most
-    `_FIT_CELLS` cells per class are used, evenly spread (the covariance is the slow part).
-    Given a `previous` model, a cell also has to lie within the `_TRIM` chi-square
-    quantile of its class under that model: cluttered cells (labels, streets, parcel lines)
-    that a class only holds by its neighbours' smoothing do not widen it.
+    A cell is held by a class when its smoothed `posteriors` are confident, or else when
+    its `wide` posteriors (averaged over several windows) are: a street or label crossing
+    a district then counts for that district where the district's texture dominates
+    around it. Without this a texture is learned from its clean stretches only, looks
+    tighter than it is, and loses its cluttered cells to a broader class. A class with
+    fewer than two held cells keeps its `fallback` mean (from its samples) and the pooled
+    covariance, and is marked unsupported; with more, its own covariance weighs in by its
+    count. At most `_FIT_CELLS` cells per class are used, evenly spread (the covariance is
+    the slow part). Given a `previous` model, a cell also has to lie within the `_TRIM`
+    chi-square quantile of its class under that model: cluttered cells that a class only
+    holds by its neighbours' smoothing do not widen it.
     """
     count = features.shape[-1]
     vectors = features.reshape(-1, count).astype(np.float64)
-    flat = posteriors.reshape(-1, posteriors.shape[-1])
-    best, score = flat.argmax(axis=1), flat.max(axis=1)
-    chosen = inside.ravel() & (score > _CONFIDENT)
+    best, chosen = _held(posteriors, wide, inside)
     if previous is not None:
         own = previous.distances(vectors[chosen])[np.arange(np.count_nonzero(chosen)), best[chosen]]
         chosen[chosen] = own < chi2.ppf(_TRIM, count)
@@ -149,7 +168,22 @@ def fit_model(
         base.scale,
         base.levels,
         base.blank,
+        np.array([len(group) >= 2 for group in members]),
     )
+
+
+def _held(
+    posteriors: F32, wide: F32 | None, inside: npt.NDArray[np.bool_]
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.bool_]]:
+    """Class of each cell and whether it is confidently held, at either averaging scale."""
+    flat = posteriors.reshape(-1, posteriors.shape[-1])
+    best, chosen = flat.argmax(axis=1), inside.ravel() & (flat.max(axis=1) > _CONFIDENT)
+    if wide is not None:
+        broad = wide.reshape(flat.shape)
+        extra = inside.ravel() & ~chosen & (broad.max(axis=1) > _CONFIDENT)
+        best = np.where(extra, broad.argmax(axis=1), best)
+        chosen |= extra
+    return best, chosen
 
 
 def self_train(
@@ -167,20 +201,58 @@ def self_train(
     judged with its neighbours: districts are large, streets and labels small. The last
     round's fit is trimmed by the one before it (`fit_model`): the earlier rounds let each
     class move from its samples to its look on the map, the last drops the outliers.
+    Cells are learned from where the posteriors averaged over `_WIDE_WINDOWS` windows are
+    confident too (`fit_model`), so that a district's streets and labels widen its class.
+    A class that holds no map cells (its model is only its samples' mean with the pooled
+    spread) may only take the cells its samples clearly matched at the seeding
+    (`seed_cells`) and the cells near its samples' mean (within the `_TRIM` chi-square
+    quantile of that pooled spread): such a broad, unlearned class would otherwise collect
+    every cell the learned classes fit badly (streets, labels, clutter) and become a
+    catch-all.
 
     Returns
     -------
     The last model and its smoothed (rows, cols, classes) posteriors.
     """
     size = max(1, round(base.scale.window / base.scale.step))
-    posteriors = smooth_posteriors(seeds, size)
-    model = base
+    seeded = seed_cells(seeds).reshape(-1, 1) == np.arange(seeds.shape[-1])
+    vectors = features.reshape(-1, features.shape[-1])
+    raw, model = seeds, base
     for round_ in range(rounds):
+        posteriors = smooth_posteriors(raw, size)
+        wide = smooth_posteriors(raw, _WIDE_WINDOWS * size)
         previous = model if round_ == rounds - 1 and round_ > 0 else None
-        model = fit_model(features, posteriors, inside, fallback, base, previous)
-        raw = model.posteriors(features.reshape(-1, features.shape[-1]))
-        posteriors = smooth_posteriors(raw.reshape(posteriors.shape), size)
-    return model, posteriors
+        model = fit_model(features, posteriors, inside, fallback, base, previous, wide)
+        distances = model.distances(vectors)
+        raw = model.weigh(distances, _allowed(model, seeded, distances)).reshape(seeds.shape)
+    return model, smooth_posteriors(raw, size)
+
+
+def _allowed(
+    model: TextureModel, seeded: npt.NDArray[np.bool_], distances: FloatArray
+) -> npt.NDArray[np.bool_]:
+    """(cells, classes) classes each cell may take, given its squared `distances`.
+
+    Learned classes, the class it was seeded to, and unlearned classes whose mean it lies
+    near; the plain-paper class always (paper has no scale, so its sample is its look on
+    the map).
+    """
+    if model.supported is None:
+        return np.ones(seeded.shape, bool)
+    near = distances < chi2.ppf(_TRIM, model.means.shape[1])
+    allowed = seeded | near | model.supported
+    if model.blank is not None:
+        allowed[:, model.blank - 1] = True
+    allowed |= ~allowed.any(axis=1, keepdims=True)  # never rule out every class
+    return allowed
+
+
+def seed_cells(seeds: F32) -> npt.NDArray[np.intp]:
+    """(rows, cols) class each cell was clearly matched to at the seeding, -1 where none."""
+    flat = seeds.reshape(-1, seeds.shape[-1])
+    decided = flat.max(axis=1) > flat.min(axis=1)
+    best: npt.NDArray[np.intp] = np.where(decided, flat.argmax(axis=1), -1)
+    return best.reshape(seeds.shape[:-1])
 
 
 def smooth_posteriors(posteriors: F32, size: int) -> F32:
