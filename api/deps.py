@@ -83,8 +83,11 @@ async def check_session(request: Request) -> AsyncIterator[AsyncSession]:
     if override is not None:
         yield override()
         return
-    async with request.app.state.async_sessions() as session, session.begin():
+    async with _open_async_session(request) as session:
         yield session
+
+
+_open_async_session = asynccontextmanager(get_async_session)
 
 
 MAX_ID = 2_147_483_647  # PostgreSQL integer keys; larger ids cannot exist

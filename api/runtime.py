@@ -41,7 +41,7 @@ def open_async_engine(
 ) -> AsyncEngine:
     """Return an asyncio engine on `engine`'s database, for the routes served on the event loop.
 
-    An `autocommit` one is for reads only (no BEGIN/COMMIT reaches the server); one with
+    An `autocommit` one sends no BEGIN/COMMIT (reads, single-statement writes); one with
     `generic_plans` only for prebuilt statements that one plan suits (`make_async_engine`).
     """
     url = engine.url.render_as_string(hide_password=False)

@@ -83,19 +83,11 @@ def type_edges(
     outwards = [_outward_normal(line) for line in lines]
     on_road = _shares_within(lines, near_road) >= min_road_share
     fronts = [i for i, front in enumerate(on_road) if front]
-    widths = dict(
-        zip(
-            fronts,
-            _street_widths(
-                [lines[i] for i in fronts],
-                [outwards[i] for i in fronts],
-                road_union,
-                road_gap_m,
-                max_street_width_m,
-            ),
-            strict=True,
-        )
+    front_lines, front_outwards = [lines[i] for i in fronts], [outwards[i] for i in fronts]
+    measured = _street_widths(
+        front_lines, front_outwards, road_union, road_gap_m, max_street_width_m
     )
+    widths = dict(zip(fronts, measured, strict=True))  # front edge index -> width (or None)
     edges = [
         ParcelEdge(i, line, "front" if i in widths else "side", outwards[i], widths.get(i))
         for i, line in enumerate(lines)
@@ -188,8 +180,9 @@ def _shares_within(lines: Sequence[LineString], area: BaseGeometry) -> np.ndarra
     """Return the share of each line's length inside `area` (one GEOS call for all)."""
     if area.is_empty or not lines:
         return np.zeros(len(lines))
-    inside = shapely.length(shapely.intersection(np.asarray(lines, dtype=object), area))
-    result: np.ndarray = inside / shapely.length(np.asarray(lines, dtype=object))
+    segments = np.asarray(lines, dtype=object)
+    inside = shapely.length(shapely.intersection(segments, area))
+    result: np.ndarray = inside / shapely.length(segments)
     return result
 
 

@@ -125,9 +125,9 @@ _PARCEL_BY_NUMBER = Prebuilt.compile(
     )
 )
 _PARCEL_AT = Prebuilt.compile(
-    _PARCEL.where(Municipality.code == _MUNICIPALITY, func.ST_Intersects(Parcel.geom, _GEOM)).limit(
-        1
-    )
+    _PARCEL.where(Municipality.code == _MUNICIPALITY)
+    .where(func.ST_Intersects(Parcel.geom, _GEOM))
+    .limit(1)
 )
 _ZONES_NEAR = Prebuilt.compile(
     select(Zone.zone_code, Zone.geom, Zone.plan_version_id)

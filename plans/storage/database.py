@@ -68,10 +68,11 @@ def make_async_engine(
 
     For work served on the event loop: a route then needs no worker thread, whose hand-over
     costs about 0.45 ms a request on this 2-core machine (bench/RESULTS.md, 2026-12-04). An
-    `autocommit` engine is for reads only: its connections stay in autocommit (no BEGIN or
-    COMMIT is sent, nor the isolation level set at each checkout) and are not rolled back when
-    returned to the pool, as no transaction is ever open on them. With `generic_plans`, its
-    connections use `GENERIC_PLAN_OPTIONS` instead of `SHORT_QUERY_OPTIONS`.
+    `autocommit` engine is for reads and single-statement writes (a permit check's INSERT): its
+    connections stay in autocommit (no BEGIN or COMMIT is sent, nor the isolation level set at
+    each checkout; each statement commits as it runs) and are not rolled back when returned to
+    the pool, as no transaction is ever open on them. With `generic_plans`, its connections use
+    `GENERIC_PLAN_OPTIONS` instead of `SHORT_QUERY_OPTIONS`.
     """
     settings = GENERIC_PLAN_OPTIONS if generic_plans else SHORT_QUERY_OPTIONS
     connect_args = {"options": settings} if short_queries or generic_plans else {}

@@ -54,8 +54,8 @@ class Prebuilt:
 
     def scalar(self, session: Session | Connection, params: Mapping[str, Any]) -> Any:
         """Run the statement in `session`'s transaction; return the first column of its row."""
-        connection = session.connection() if isinstance(session, Session) else session
-        return connection.exec_driver_sql(self.sql, self.bind(params)).scalar()
+        rows = self.rows(session, params)
+        return rows[0][0] if rows else None
 
     def rows(self, session: Session | Connection, params: Mapping[str, Any]) -> list[Any]:
         """Run the statement in `session`'s transaction on its driver cursor; return every row.
