@@ -16,10 +16,9 @@ rules and answer needs_review). Then, in the same run:
    HTTP requests/s to the in-process service's checks/s. The workers' and PostgreSQL's CPU time
    per request are measured from /proc.
 
-The load generator is a minimal asyncio HTTP/1.1 client (pre-encoded requests, Content-Length
-framing) rather than httpx: it shares the 2 cores with the service, and httpx's per-request CPU
-would be taken from the server being measured. `--profile` adds a cProfile of `check_permit`
-in-process and EXPLAIN ANALYZE of every statement one check runs.
+The load generator and the CPU accounting are `closed_loop.py`; `--profile` adds a cProfile of
+`check_permit` in-process and EXPLAIN ANALYZE of every statement one check runs
+(`check_profile.py`).
 
 Usage: .venv/bin/python bench/checks.py [--parcels 100000] [--sample 2000] [--seconds 30]
        [--workers 2,3,4] [--clients 8] [--non-durable] [--profile] [--record]
@@ -28,11 +27,8 @@ Usage: .venv/bin/python bench/checks.py [--parcels 100000] [--sample 2000] [--se
 import argparse
 import asyncio
 import contextlib
-import cProfile
 import datetime as dt
-import io
 import os
-import pstats
 import random
 import re
 import shlex
@@ -51,11 +47,12 @@ from typing import Any
 
 import numpy as np
 from pyproj import CRS
-from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_tiles import SRID, build_city, describe_machine, load_city, prepare_database
+from check_profile import profile_service
+from closed_loop import cpu_delta, cpu_seconds, drive, encode_posts, postgres_pids
 from service import Service, log_tail, start_service, stop_service, wait_ready, worker_pids
 
 from plans.check import check_application
@@ -67,14 +64,12 @@ from plans.rulesets import store_rule_set
 from plans.storage import cluster as local
 from plans.storage.check_context import find_parcel, overlays_on, zones_near
 from plans.storage.database import database_url, describe_server, make_engine
-from plans.storage.prebuilt import Prebuilt
 from plans.storage.rule_sets import rule_sets_in_force
 
 MUNICIPALITY = "JED-BENCH"  # the municipality bench_tiles.load_city creates
 RULED_ZONES = ("RES_A", "RES_B")
 USE = "residential"
 RESULTS = Path(__file__).with_name("RESULTS.md")
-TIMEOUT_S = 15.0
 TARGETS = {"p50": 10.0, "p99": 50.0, "ratio": 0.5}
 _VERDICT = re.compile(rb'"verdict":\s*"(\w+)"')
 STORAGE_CRS = CRS.from_epsg(SRID)
@@ -236,6 +231,11 @@ def _median_by_rate(passes: list[InProcess]) -> InProcess:
 # --- HTTP ----------------------------------------------------------------------------------------
 
 
+def request_body(number: str) -> bytes:
+    """The JSON body of one check of parcel `number`."""
+    return f'{{"parcel":"{number}","use":"{USE}","municipality":"{MUNICIPALITY}"}}'.encode()
+
+
 def start_uvicorn(url: str, folder: Path, workers: int, server: str) -> Service:
     """Start the app; `server` names "default", or an extra folder holding uvloop+httptools."""
     env = {"MUKHATTAT_CRS": f"EPSG:{SRID}", "MUKHATTAT_MUNICIPALITY": MUNICIPALITY}
@@ -246,83 +246,6 @@ def start_uvicorn(url: str, folder: Path, workers: int, server: str) -> Service:
     return start_service(
         url, folder, workers, env=env, args=args, log_name=f"uvicorn-{workers}.log"
     )
-
-
-def encode_requests(numbers: Sequence[str], port: int) -> list[bytes]:
-    """Pre-encode one keep-alive `POST /permits/check` per parcel number."""
-    requests = []
-    for number in numbers:
-        body = f'{{"parcel":"{number}","use":"{USE}","municipality":"{MUNICIPALITY}"}}'.encode()
-        head = (
-            f"POST /permits/check HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
-        )
-        requests.append(head.encode() + body)
-    return requests
-
-
-async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
-    """Read one HTTP/1.1 response framed by Content-Length; return its status and body."""
-    status = int((await reader.readline()).split()[1])
-    length = 0
-    while (line := await reader.readline()) not in (b"\r\n", b""):
-        name, _, value = line.partition(b":")
-        if name.strip().lower() == b"content-length":
-            length = int(value)
-    return status, await reader.readexactly(length)
-
-
-async def client(
-    port: int, requests: Sequence[bytes], rng: random.Random, until: float, out: list[tuple]
-) -> None:
-    """Send requests back to back on one connection until `until`; append (ms, status, body)."""
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    try:
-        while time.perf_counter() < until:
-            start = time.perf_counter()
-            writer.write(rng.choice(requests))
-            status, body = await asyncio.wait_for(read_response(reader), TIMEOUT_S)
-            out.append(((time.perf_counter() - start) * 1000, status, body))
-    finally:
-        writer.close()
-
-
-async def drive(
-    port: int, requests: Sequence[bytes], clients: int, seconds: float, seed: int
-) -> tuple[list[tuple], float]:
-    """Run `clients` connections for `seconds`; return the samples and the wall time."""
-    out: list[tuple] = []
-    start = time.perf_counter()
-    rngs = [random.Random(seed + i) for i in range(clients)]
-    await asyncio.gather(*(client(port, requests, r, start + seconds, out) for r in rngs))
-    return out, time.perf_counter() - start
-
-
-# --- CPU accounting ------------------------------------------------------------------------------
-
-
-def cpu_seconds(pids: Iterator[int] | set[int]) -> dict[int, float]:
-    """Return user+system CPU seconds of each live process."""
-    ticks, times = os.sysconf("SC_CLK_TCK"), {}
-    for pid in pids:
-        with contextlib.suppress(OSError, IndexError):
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            times[pid] = (int(fields[11]) + int(fields[12])) / ticks
-    return times
-
-
-def postgres_pids(cluster: local.Cluster) -> set[int]:
-    """Return the postmaster and its children (backends, walwriter, checkpointer ...)."""
-    postmaster = int((cluster.pgdata / "postmaster.pid").read_text().split()[0])
-    with contextlib.suppress(OSError):
-        children = Path(f"/proc/{postmaster}/task/{postmaster}/children").read_text().split()
-        return {postmaster, *map(int, children)}
-    return {postmaster}
-
-
-def cpu_delta(before: dict[int, float], after: dict[int, float]) -> float:
-    """CPU seconds used between two snapshots (processes born in between count from zero)."""
-    return sum(t - before.get(pid, 0.0) for pid, t in after.items())
 
 
 # --- the HTTP run --------------------------------------------------------------------------------
@@ -338,7 +261,7 @@ def http_run(
         name = server.split("=", maxsplit=1)[0]
         print(f"uvicorn --workers {workers} ({name}) ready in {wait_ready(service):.1f} s")
         port = int(service.base.rsplit(":", 1)[1])
-        requests = encode_requests(numbers, port)
+        requests = encode_posts("/permits/check", [request_body(n) for n in numbers], port)
         asyncio.run(drive(port, requests, args.clients, args.warmup, args.seed))
         return measured_run(service, cluster, port, requests, workers, server, args)
     except Exception:
@@ -378,68 +301,6 @@ def measured_run(
             (t - before[0].get(pid, 0.0) for pid, t in after[0].items()), reverse=True
         ),
     )
-
-
-# --- profiling -----------------------------------------------------------------------------------
-
-
-def profile_service(url: str, numbers: Sequence[str]) -> None:
-    """Print a cProfile of in-process checks and EXPLAIN ANALYZE of one check's statements."""
-    engine = make_engine(url)
-    sessions = sessionmaker(engine)
-    try:
-        for number in numbers[:50]:
-            one_check(sessions, number)
-        profiler = cProfile.Profile()
-        profiler.runcall(lambda: [one_check(sessions, n) for n in numbers[:500]])
-        for order in ("tottime", "cumulative"):
-            text = io.StringIO()
-            pstats.Stats(profiler, stream=text).sort_stats(order).print_stats(40)
-            print(f"\n## cProfile of 500 in-process checks, by {order}\n")
-            print("\n".join(text.getvalue().splitlines()[6:]))
-        explain_one(engine, sessions, numbers[0])
-    finally:
-        engine.dispose()
-
-
-def explain_one(engine: Engine, sessions: sessionmaker[Session], number: str) -> None:
-    """Capture the statements of one check, then EXPLAIN ANALYZE each (rolled back)."""
-    captured: list[tuple[str, Any]] = []
-
-    def capture(_conn: Any, _cursor: Any, statement: str, params: Any, *_: Any) -> None:
-        captured.append((statement, params))
-
-    prebuilt_rows = Prebuilt.rows  # prebuilt statements skip SQLAlchemy's execution events
-
-    def capture_prebuilt(statement: Prebuilt, session: Any, params: Any) -> list[Any]:
-        captured.append((statement.sql, statement.bind(params)))
-        return prebuilt_rows(statement, session, params)
-
-    event.listen(engine, "before_cursor_execute", capture)
-    Prebuilt.rows = capture_prebuilt  # type: ignore[method-assign]
-    try:
-        one_check(sessions, number)
-    finally:
-        Prebuilt.rows = prebuilt_rows  # type: ignore[method-assign]
-        event.remove(engine, "before_cursor_execute", capture)
-    print(f"\n## EXPLAIN ANALYZE of the {len(captured)} statements of one check\n")
-    with engine.connect() as conn:
-        raw = conn.connection.driver_connection
-        for statement, params in captured:
-            print_plan(raw, statement, params)
-        raw.rollback()
-
-
-def print_plan(raw: Any, statement: str, params: Any) -> None:
-    """Print the first plan lines and timings of one statement."""
-    head = " ".join(statement.split())[:110]
-    if not statement.lstrip().upper().startswith("SELECT") or params is None:
-        print(f"- {head} (not explained: it writes; see the profile)")
-        return
-    rows = raw.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, params).fetchall()
-    lines = [r[0] for r in rows]
-    keep = [ln for ln in lines if "Time" in ln] + lines[:6]
-    print(f"- {head}\n    " + "\n    ".join(keep))
 
 
 # --- reporting -----------------------------------------------------------------------------------
@@ -563,7 +424,7 @@ def benchmark(
         engine_pass, service = in_process(url, sample, args.rounds)
         print(f"in-process: engine {engine_pass.rate:,.0f}/s, service {service.rate:,.0f}/s")
         if args.profile:
-            profile_service(url, sample)
+            profile_service(url, sample, one_check)
         servers = ["default"] + ([f"uvloop+httptools={args.extra}"] if args.extra else [])
         runs = [
             http_run(url, folder, cluster, numbers, w, s, args)
