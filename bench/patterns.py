@@ -10,8 +10,10 @@ run:
   sieve, polygonize, vertices through the same poly2 fit; no ink handling, no cleaning.
 
 Both are scored in EPSG:32618 inside the traced districts (see tests/gis/real_sheets.py) and
-timed end to end (read to zones). Legend detection (`mukhattat legend detect`) is not run
-here: the legends are given.
+timed end to end (read to zones). Legend detection (`mukhattat legend detect`'s
+`gis.legend_detect.detect_key`) is run on each sheet too and scored against the given legend:
+key entries found, and found with their code read right (targets: 10 of West Hartford's 12,
+8 of Bloomfield's 9).
 
 Usage: .venv/bin/python bench/patterns.py [--record]
 """
@@ -42,15 +44,18 @@ from tests.gis.real_sheets import (
     GCP_CRS,
     SCORE_CRS,
     SHEETS,
+    KeyScore,
     RealSheet,
     load_sheet,
     run_sheet,
+    score_key,
     score_real,
 )
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 MACHINE = "2 cores, 24 GB, AMD EPYC"
+KEY_TARGETS = {"west-hartford-1958": 10, "bloomfield-1958": 8}
 
 
 def stock(sheet: RealSheet) -> list[tuple[str, Any]]:
@@ -84,8 +89,11 @@ def measure(name: str) -> dict[str, Any]:
     stock_zones = stock(sheet)
     stock_s = time.perf_counter() - start
     theirs = score_real(stock_zones, sheet.truth)
+    start = time.perf_counter()
+    key = score_key(sheet)
+    key_s = time.perf_counter() - start
     return {"name": name, "ours": ours, "ours_s": ours_s, "stock": theirs, "stock_s": stock_s,
-            "textures": result.report["textures"]}  # fmt: skip
+            "textures": result.report["textures"], "key": key, "key_s": key_s}  # fmt: skip
 
 
 def targets(score: Any, seconds: float) -> str:
@@ -100,6 +108,18 @@ def targets(score: Any, seconds: float) -> str:
     return "all targets met" if not missed else "targets NOT met: " + ", ".join(missed)
 
 
+def key_figures(figures: dict[str, Any]) -> str:
+    """Legend detection's figures against the issue's target for the sheet."""
+    key: KeyScore = figures["key"]
+    need = KEY_TARGETS[figures["name"]]
+    met = "met" if key.labelled >= need else "NOT met"
+    return (
+        f"legend detect: {key.found} of {key.entries} key entries found, {key.labelled} with "
+        f"their code, {key.detected} detected in all, {figures['key_s']:.1f} s "
+        f"(target {need} of {key.entries} with labels: {met})"
+    )
+
+
 def row(figures: dict[str, Any], load: float) -> str:
     ours, theirs = figures["ours"], figures["stock"]
     notes = (
@@ -108,7 +128,7 @@ def row(figures: dict[str, Any], load: float) -> str:
         f"{theirs.accuracy:.3f}, {theirs.mean_iou:.3f}, {theirs.polygon_ratio:.1f}x; "
         f"{targets(ours, figures['ours_s'])}; local spectra, key-seeded self-training, period "
         f"{figures['textures']['period_px']} px, window {figures['textures']['window_px']} px, "
-        f"cell {figures['textures']['step_px']} px; legend detection not run here; "
+        f"cell {figures['textures']['step_px']} px; {key_figures(figures)}; "
         f"load avg {load:.1f} before"
     )
     ratio = figures["ours_s"] / figures["stock_s"]

@@ -7,6 +7,7 @@ printed key's swatch boxes (per-sheet input, as a planner would give them).
 """
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,10 @@ from shapely.geometry.base import BaseGeometry
 from gis.crs import reproject
 from gis.digitise import DigitiseResult, digitise
 from gis.gcps import read_gcps
-from gis.legend import Legend, read_legend
+from gis.legend import Legend, PixelBox, read_legend
+from gis.legend_detect import detect_key
+from gis.legend_swatches import Box
+from gis.raster import read_scan
 from gis.scoring import Score, score_zones
 
 SHEETS = {"west-hartford-1958": "West Hartford", "bloomfield-1958": "Bloomfield"}
@@ -90,3 +94,34 @@ def score_real(
     zones: Sequence[tuple[str, BaseGeometry]], truth: Sequence[tuple[str, BaseGeometry]]
 ) -> Score:
     return score_zones(clip_to_truth(zones, truth), truth, step=5.0)
+
+
+@dataclass(frozen=True)
+class KeyScore:
+    """How `mukhattat legend detect` read a real sheet's printed key against its legend JSON."""
+
+    entries: int  # entries of the printed key (the legend JSON)
+    found: int  # of them, with a detected swatch inside their swatch box
+    labelled: int  # of them, with a detected swatch read as their code
+    detected: int  # entries detected in all (found ones and false ones)
+
+
+def score_key(sheet: RealSheet) -> KeyScore:
+    """Detect the sheet's key and match each printed entry to what was detected."""
+    key = detect_key(read_scan(sheet.scan))
+    found = labelled = 0
+    for entry in sheet.legend.entries:
+        hits = [e for e in key.entries if _centre_inside(e.sample, entry.samples[0])]
+        found += bool(hits)
+        labelled += any(same_code(e.code, entry.code) for e in hits)
+    return KeyScore(len(sheet.legend.entries), found, labelled, len(key.entries))
+
+
+def same_code(a: str, b: str) -> bool:
+    """Whether two zone codes are the same but for case, spaces and punctuation."""
+    return re.sub(r"[^0-9a-z]", "", a.casefold()) == re.sub(r"[^0-9a-z]", "", b.casefold())
+
+
+def _centre_inside(sample: Box, box: PixelBox) -> bool:
+    x, y = (sample.x0 + sample.x1) / 2, (sample.y0 + sample.y1) / 2
+    return box.x0 <= x <= box.x1 and box.y0 <= y <= box.y1

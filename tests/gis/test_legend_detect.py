@@ -1,27 +1,20 @@
 """Reading a sheet's printed key into a draft legend (issue 9: `mukhattat legend detect`)."""
 
-import re
-
 import numpy as np
 import pytest
 
 from gis.errors import LegendDetectError
-from gis.legend import parse_legend, read_legend
+from gis.legend import parse_legend
 from gis.legend_detect import detect_key, key_preview, zone_code
-from gis.legend_swatches import Box, find_swatches
-from gis.raster import read_scan
+from gis.legend_swatches import find_swatches
 from gis.synthetic import PALETTE, make_sheet
-from tests.gis.real_sheets import DATA, SHEETS
+from tests.gis.real_sheets import SHEETS, load_sheet, score_key
 
 # Codes read right over seeds 0-2 of five-zone sheets with furniture (11 px print), measured
 # 2026-12: printed 14/15, pattern 11/15, pencil 12/15, outline 13/15, faded 0/15 (too faint
 # to read; its swatches are all found).
 CODE_FLOORS = {"printed": 13, "pattern": 9, "pencil": 10, "outline": 11, "faded": 0}
 SEEDS = (0, 1, 2)
-
-
-def _same(a: str, b: str) -> bool:
-    return re.sub(r"[^0-9a-z]", "", a.casefold()) == re.sub(r"[^0-9a-z]", "", b.casefold())
 
 
 @pytest.mark.parametrize("kind", sorted(CODE_FLOORS))
@@ -92,24 +85,6 @@ def test_zone_code_from_label(text, code):
     assert zone_code(text) == code
 
 
-def _score(shared_data, name):
-    truth = read_legend(DATA / f"{name}-legend.json")
-    folder = shared_data / "real" / "hartford-ct-1950s-zoning-scans" / name
-    key = detect_key(read_scan(folder / "scan.jpg"))
-    found = labelled = 0
-    for entry in truth.entries:
-        box = entry.samples[0]
-        hits = [e for e in key.entries if _inside(e.sample, box)]
-        found += bool(hits)
-        labelled += any(_same(e.code, entry.code) for e in hits)
-    return found, labelled, len(key.entries)
-
-
-def _inside(sample: Box, box) -> bool:
-    x, y = (sample.x0 + sample.x1) / 2, (sample.y0 + sample.y1) / 2
-    return box.x0 <= x <= box.x1 and box.y0 <= y <= box.y1
-
-
 # Measured 2026-12: West Hartford 12 found, 11 labelled ('"Section 15" Business' is misread
 # in its spaced small capitals); Bloomfield 9 found, 9 labelled (key printed sideways).
 REAL_FLOORS = {"west-hartford-1958": (12, 11), "bloomfield-1958": (9, 9)}
@@ -117,6 +92,6 @@ REAL_FLOORS = {"west-hartford-1958": (12, 11), "bloomfield-1958": (9, 9)}
 
 @pytest.mark.parametrize("name", sorted(SHEETS))
 def test_real_key_found_and_labelled(shared_data, name):
-    found, labelled, total = _score(shared_data, name)
-    assert found >= REAL_FLOORS[name][0] and labelled >= REAL_FLOORS[name][1]
-    assert total <= found + 1
+    score = score_key(load_sheet(shared_data, name))
+    assert score.found >= REAL_FLOORS[name][0] and score.labelled >= REAL_FLOORS[name][1]
+    assert score.detected <= score.found + 1
