@@ -13,6 +13,7 @@ from gis.errors import ClassifyError
 from gis.legend import Legend, PixelBox
 from gis.pattern_model import TextureModel, seed_posteriors, self_train
 from gis.pattern_regions import merge_small_regions
+from gis.pattern_solid import solid_class, solid_mask, stroke_radius
 from gis.raster import ArrayScan, Scan, iter_windows
 from gis.texture import F32, InkLevels, TextureScale, fit_scale, ink_levels, to_grey
 from gis.texture_spectrum import SpectrumGrid, grid_spectra, make_grid, patch_spectra
@@ -92,7 +93,11 @@ def classify_patterns(
     7. Edges: in a band of half a window around every change of class, a watershed on the
        printed lines (a difference of Gaussians of the ink) seeded by the confident cells
        moves the edge onto the boundary line or the pattern change.
-    8. Regions under `min_region_px` join their largest neighbour (GDAL sieve).
+    8. Solid fill: where one key entry is solid ink, ink areas wider than any stroke of the
+       other entries' samples (and the white lines across them) are that entry's, whatever
+       the window said: a solid strip narrower than the window, crossed by streets, looks
+       like a thick grid to it (`gis.pattern_solid`).
+    9. Regions under `min_region_px` join their largest neighbour (GDAL sieve).
 
     Parameters
     ----------
@@ -127,14 +132,18 @@ def classify_patterns(
     levels = ink_levels(grey[::decimate, ::decimate].astype(np.float32))
     ink = _ink(grey, _paper_map(grey, levels))
     del grey
-    model, cells = _learn(ink, legend, levels, extent)
+    patches = _patches(ink, legend)
+    model, cells = _learn(ink, patches, legend, levels, extent)
     coarse = np.argmax(cells, axis=-1).astype(np.uint8) + 1
     ridge = _ridge(ink)
+    solid = _solid_pixels(ink, patches, model.scale)
     del ink
     coarse[_outside_cells(coarse, extent, model, ridge)] = 0
     coarse = merge_small_regions(coarse, cells, _min_region_cells(model.scale))
     confidence = np.round(255 * cells.max(axis=-1)).astype(np.uint8)
     labels, refined = _refine(coarse, cells.max(axis=-1) >= _MARKER, ridge, model.scale)
+    if solid is not None:
+        labels[solid[1] & (labels > 0)] = solid[0]
     sieved = sieve(labels, size=min_region_px, connectivity=4) if min_region_px > 1 else labels
     full_confidence = _upsample(confidence, model.scale.step, ridge.shape).astype(np.uint8)
     total = float(labels.size)
@@ -149,10 +158,13 @@ def classify_patterns(
 
 
 def _learn(
-    ink: F32, legend: Legend, levels: InkLevels, extent: npt.NDArray[np.bool_] | None
+    ink: F32,
+    patches: list[list[F32]],
+    legend: Legend,
+    levels: InkLevels,
+    extent: npt.NDArray[np.bool_] | None,
 ) -> tuple[TextureModel, F32]:
     """Seed the texture model from the samples, self-train it on the map; cell posteriors."""
-    patches = _patches(ink, legend)
     scale, seed_grid, map_grid = _grids(patches)
     inside = _inside_cells(extent, ink.shape, scale.step)
     seeds = seed_posteriors(
@@ -177,6 +189,23 @@ def _learn(
         blank,
     )
     return self_train(features, seeds, inside, fallback, base)
+
+
+def _solid_pixels(
+    ink: F32, patches: list[list[F32]], scale: TextureScale
+) -> tuple[int, npt.NDArray[np.bool_]] | None:
+    """Return the solid entry's class value and the pixels of ink too wide for other patterns.
+
+    Wider means wider than the thickest stroke of every other entry's samples (plus a pixel
+    of print spread); areas under a quarter of an analysis window are left to the texture
+    classes (boundary dots, lettering). None when no single entry is solid ink.
+    """
+    solid = solid_class(patches)
+    if solid is None:
+        return None
+    others = [patch for index, boxes in enumerate(patches) if index != solid for patch in boxes]
+    radius = stroke_radius(others) + 1.0
+    return solid + 1, solid_mask(ink, radius, scale.window**2 // 4)
 
 
 def _grids(patches: list[list[F32]]) -> tuple[TextureScale, SpectrumGrid, SpectrumGrid]:

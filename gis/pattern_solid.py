@@ -1,0 +1,73 @@
+"""Solid-filled districts of a pattern sheet, found per pixel rather than per analysis window.
+
+A key entry printed as solid ink (a business strip along a street, say) is often narrower than
+the analysis window, which is sized for the sparsest hatching: a window over such a strip also
+sees the white streets crossing it and reads as a thick grid. Per pixel the strip is plain to
+see: ink too wide for any stroke of the other entries' patterns.
+"""
+
+from collections.abc import Sequence
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+from scipy import ndimage
+
+F32 = npt.NDArray[np.float32]
+
+SOLID_INK: Final = 0.85
+"""Least mean ink share of a key entry's samples for it to count as a solid fill."""
+
+_INKED: Final = 0.5  # ink share of a pixel that counts as printed
+
+
+def solid_class(patches: Sequence[Sequence[F32]]) -> int | None:
+    """Index of the one entry whose samples are (nearly) all ink, or None (none or several)."""
+    inks = [float(np.mean([patch.mean() for patch in boxes])) for boxes in patches]
+    solid = [index for index, ink in enumerate(inks) if ink >= SOLID_INK]
+    return solid[0] if len(solid) == 1 else None
+
+
+def stroke_radius(patches: Sequence[F32]) -> float:
+    """Radius (pixels) of the largest disc that fits in the ink of any of `patches`.
+
+    For the other entries' samples: their widest stroke, or where thick lines cross, the
+    crossing. Each patch is read as if bordered by paper, so a stroke cut by its edge is
+    not taken for a wide one.
+    """
+    widest = 0.0
+    for patch in patches:
+        inked = np.pad(patch > _INKED, 1)
+        if inked.any():
+            widest = max(widest, float(ndimage.distance_transform_edt(inked).max()))
+    return widest
+
+
+def solid_mask(ink: F32, radius: float, min_area: int) -> npt.NDArray[np.bool_]:
+    """Pixels of the ink areas wider than `2 * radius` (an opening), gaps closed.
+
+    Areas under `min_area` pixels (a boundary dot, a letter stroke) are dropped; gaps
+    narrower than `2 * radius` (a street or parcel line printed white across a solid strip)
+    are closed, as the district runs on under them.
+    """
+    inked = ink > _INKED
+    cores = ndimage.distance_transform_edt(inked) > radius
+    opened: npt.NDArray[np.bool_] = ndimage.binary_dilation(
+        cores, structure=_disc(radius), mask=inked
+    )
+    found, count = ndimage.label(opened)
+    if count == 0:
+        return opened
+    sizes = np.bincount(found.ravel())
+    keep = sizes >= min_area
+    keep[0] = False
+    kept = keep[found]
+    result: npt.NDArray[np.bool_] = ndimage.binary_closing(kept, structure=_disc(radius))
+    return result
+
+
+def _disc(radius: float) -> npt.NDArray[np.bool_]:
+    side = int(np.ceil(radius))
+    y, x = np.mgrid[-side : side + 1, -side : side + 1]
+    disc: npt.NDArray[np.bool_] = x * x + y * y <= radius * radius
+    return disc
