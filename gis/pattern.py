@@ -93,10 +93,10 @@ def classify_patterns(
     7. Edges: in a band of half a window around every change of class, a watershed on the
        printed lines (a difference of Gaussians of the ink) seeded by the confident cells
        moves the edge onto the boundary line or the pattern change.
-    8. Solid fill: where one key entry is solid ink, ink areas wider than any stroke of the
-       other entries' samples (and the white lines across them) are that entry's, whatever
-       the window said: a solid strip narrower than the window, crossed by streets, looks
-       like a thick grid to it (`gis.pattern_solid`).
+    8. Solid fill: where one key entry is solid ink, ink areas wider than any stroke (or
+       crossing of strokes) of the other entries' samples, and the white lines across them,
+       are that entry's, whatever the window said: a solid strip narrower than the window,
+       crossed by streets, looks like a thick grid to it (`gis.pattern_solid`).
     9. Regions under `min_region_px` join their largest neighbour (GDAL sieve).
 
     Parameters
@@ -196,9 +196,10 @@ def _solid_pixels(
 ) -> tuple[int, npt.NDArray[np.bool_]] | None:
     """Return the solid entry's class value and the pixels of ink too wide for other patterns.
 
-    Wider means wider than the thickest stroke of every other entry's samples (plus a pixel
-    of print spread); areas under a quarter of an analysis window are left to the texture
-    classes (boundary dots, lettering). None when no single entry is solid ink.
+    Too wide means a disc fits in it that is larger (by a pixel of print spread) than any that
+    fits in the ink of the other entries' samples; areas under a quarter of an analysis window
+    are left to the texture classes (boundary dots, lettering). None when no single entry is
+    solid ink.
     """
     solid = solid_class(patches)
     if solid is None:
