@@ -16,7 +16,7 @@ from shapely.geometry.base import BaseGeometry
 
 from gis.classify import Classification, classify
 from gis.errors import DigitiseError
-from gis.frame import clear_outside, find_frame
+from gis.frame import MapFrame, clear_outside, find_frame
 from gis.gcps import GroundControlPoints
 from gis.georef import FittedTransform, fit_transform
 from gis.legend import Legend
@@ -161,7 +161,7 @@ def digitise(
                 source, legend, min_region_px=min_region_px, rows=rows, frame=polygon
             )
         elif chosen == "pattern":
-            mask = None if extent is None else extent_mask(extent, transform, source.shape)
+            mask = _pattern_extent(extent, transform, source.shape, found)
             classes = classify_patterns(
                 source, legend, extent=mask, min_region_px=min_region_px, rows=rows
             )
@@ -245,6 +245,26 @@ def resolve_style(style: SheetStyle, legend: Legend, scan: Scan) -> SheetStyle:
     sample = scan.read((slice(0, height, stride), slice(0, width, stride))).astype(np.int16)
     chroma = sample.max(axis=2) - sample.min(axis=2)
     return "pattern" if float(np.median(chroma)) < GREY_CHROMA else "filled"
+
+
+def _pattern_extent(
+    extent: BaseGeometry | None,
+    transform: FittedTransform,
+    shape: tuple[int, int],
+    found: MapFrame | None,
+) -> npt.NDArray[np.bool_] | None:
+    """Return the plan's extent and the map frame as one pixel mask (None: neither known).
+
+    A pattern sheet's plain-paper zone looks like the margin around the map: without a
+    mask, the classifier tells them apart by the lines between them, which a frame printed
+    along a solid fill does not show. The frame also keeps the margin out of the texture
+    model.
+    """
+    mask = None if extent is None else extent_mask(extent, transform, shape)
+    if found is None:
+        return mask
+    inside = found.mask((slice(0, shape[0]), slice(0, shape[1])))
+    return inside if mask is None else mask & inside
 
 
 def extent_mask(

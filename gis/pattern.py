@@ -27,7 +27,8 @@ MAX_WINDOW: Final = 48
 
 _MARKER = 0.7  # smoothed posterior of the cells that seed the edge watershed
 _SAMPLE_TRIM: Final = 0.12  # share of a swatch's short side trimmed off for its frame line
-_BLANK_INK: Final = 0.05  # mean ink share under which a sample is plain paper
+_MARK: Final = 0.5  # ink share of a printed mark's pixels, however faint the toner
+_BLANK_MARKS: Final = 0.01  # share of a sample's pixels that are marks under which it is paper
 _STEP_RANGE: Final = (8, 16)  # cell side bounds, pixels
 _MIN_REGION_WINDOWS: Final = 1.5  # a district covers at least this many analysis windows
 _RIDGE_SIGMAS = (1.0, 4.0)  # difference of Gaussians that makes printed lines ridges
@@ -167,17 +168,17 @@ def _learn(
     """Seed the texture model from the samples, self-train it on the map; cell posteriors."""
     scale, seed_grid, map_grid = _grids(patches)
     inside = _inside_cells(extent, ink.shape, scale.step)
+    blank = _blank_entry(patches)
     seeds = seed_posteriors(
         grid_spectra(ink, seed_grid),
         [np.concatenate([patch_spectra(p, seed_grid) for p in boxes]) for boxes in patches],
         inside,
+        None if blank is None else blank - 1,
     )
     features = grid_spectra(ink, map_grid)
     fallback = np.stack(
         [np.concatenate([patch_spectra(p, map_grid) for p in boxes]).mean(0) for boxes in patches]
     ).astype(np.float64)
-    inks = [float(np.mean([p.mean() for p in boxes])) for boxes in patches]
-    blank = int(np.argmin(inks)) + 1 if min(inks) < _BLANK_INK else None
     count = len(legend.entries)
     base = TextureModel(
         legend.codes,
@@ -189,6 +190,18 @@ def _learn(
         blank,
     )
     return self_train(features, seeds, inside, fallback, base)
+
+
+def _blank_entry(patches: list[list[F32]]) -> int | None:
+    """Class value of the plain-paper entry: the one whose samples have no printed marks.
+
+    Ink is measured against the local ink tone, so a mark (a hatch line, a dot) reaches
+    `_MARK` at its centre however faintly it printed, while paper noise, stains and JPEG
+    ringing do not; the mean ink cannot tell faint sparse dots from stained paper.
+    None when every entry's samples have marks.
+    """
+    marks = [float(np.mean([np.mean(p >= _MARK) for p in boxes])) for boxes in patches]
+    return int(np.argmin(marks)) + 1 if min(marks) < _BLANK_MARKS else None
 
 
 def _solid_pixels(
@@ -326,10 +339,7 @@ def _outside_cells(
 ) -> npt.NDArray[np.bool_]:
     step = model.scale.step
     if extent is not None:
-        centres = extent[step // 2 :: step, step // 2 :: step]
-        inside = np.zeros(coarse.shape, bool)
-        inside[: centres.shape[0], : centres.shape[1]] = centres
-        result: npt.NDArray[np.bool_] = ~inside
+        result: npt.NDArray[np.bool_] = _block_max(extent.view(np.uint8), step) == 0
         return result
     if model.blank is None:
         return np.zeros(coarse.shape, bool)

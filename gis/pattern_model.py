@@ -82,13 +82,18 @@ class TextureModel:
         return _softmax(logits)
 
 
-def seed_posteriors(features: F32, samples: list[F32], inside: npt.NDArray[np.bool_]) -> F32:
+def seed_posteriors(
+    features: F32, samples: list[F32], inside: npt.NDArray[np.bool_], blank: int | None = None
+) -> F32:
     """(rows, cols, classes) first posteriors of the map cells, from the key's samples.
 
     Distances are measured in units of the map's own spread of each feature (the samples
     are too few to give a covariance). A cell nearer its closest sample than the next by
     less than `_MARGIN` is left undecided (uniform), so that textures the key does not show
     well (streets, labels, sparse hatching cut by parcels) do not teach the model.
+    Plain paper has no texture: the shares of its spectrum are the scanner's noise, so the
+    `blank` class (an index into `samples`) is matched on ink and power only, scaled to the
+    same number of features.
 
     Parameters
     ----------
@@ -98,6 +103,8 @@ def seed_posteriors(features: F32, samples: list[F32], inside: npt.NDArray[np.bo
         Per class, (n, features) spectra of its sample windows.
     inside
         (rows, cols) cells on the map.
+    blank
+        Index of the plain-paper class, if any.
     """
     rows, cols, count = features.shape
     vectors = features.reshape(-1, count)
@@ -109,6 +116,9 @@ def seed_posteriors(features: F32, samples: list[F32], inside: npt.NDArray[np.bo
         - 2 * scaled @ centres.T
         + np.square(centres).sum(axis=1)
     )
+    if blank is not None:
+        tone = np.square(scaled[:, :2] - centres[blank, :2]).sum(axis=1)
+        distance[:, blank] = tone * count / 2
     posteriors = _softmax(-distance / (2 * _TEMPERATURE))
     if len(samples) > 1:
         ordered = np.sort(distance, axis=1)

@@ -11,7 +11,7 @@ import shapely.affinity
 from PIL import Image, ImageDraw, ImageFont
 from rasterio.features import rasterize
 from scipy import ndimage
-from shapely.geometry import MultiPolygon, Polygon, box
+from shapely.geometry import LineString, MultiPolygon, Polygon, box
 
 from gis.gcps import GroundControlPoints
 from gis.legend import RGB, Legend, parse_legend
@@ -140,8 +140,9 @@ def make_sheet(
     rng = np.random.default_rng(seed)
     regions = _layout(rng, height, width, cells, codes)
     spec = DEGRADATIONS.get(kind)
+    streets: list[LineString] = []
     if spec is None:
-        canvas = draw_patterns(regions, height, width, _PAD, rng)
+        canvas, streets = draw_patterns(regions, height, width, _PAD, rng)
     elif kind == "outline":
         canvas = draw_outline(regions, height, width, _PAD, rng)
     else:
@@ -165,15 +166,19 @@ def make_sheet(
     )
     grid = np.array([(x, y) for y in (0.0, 0.5, 1.0) for x in (0.0, 0.5, 1.0)]) * (width, height)
     gcps = GroundControlPoints(pixel=forward(grid), map=_affine(to_map, grid))
-    legend = _legend(kind, regions, forward, codes)
+    legend = _legend(kind, regions, forward, codes, streets)
     return SyntheticSheet(image, truth, gcps, legend, pixel_size, kind)
 
 
 def _legend(
-    kind: SyntheticKind, regions: list[tuple[str, Polygon]], forward: "_Forward", codes: int
+    kind: SyntheticKind,
+    regions: list[tuple[str, Polygon]],
+    forward: "_Forward",
+    codes: int,
+    streets: list[LineString],
 ) -> Legend:
     if kind == "pattern":
-        return sample_legend(regions, forward, codes)
+        return sample_legend(regions, forward, codes, streets)
     if kind == "outline":
         return outline_legend(tuple((c, ar, en) for c, _, ar, en in PALETTE[:codes]))
     return _colour_legend(codes)

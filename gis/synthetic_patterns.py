@@ -33,6 +33,8 @@ PATTERNS: Final[tuple[tuple[str, PatternName, str], ...]] = (
 PERIOD: Final = 9
 """Spacing of hatch lines and dots, pixels."""
 
+_STREET_HALF_WIDTH: Final = 4  # pixels from a street's centre line to its outer edge
+
 
 @dataclass(frozen=True)
 class PatternDegradation:
@@ -75,8 +77,11 @@ def draw_patterns(
     width: int,
     pad: int,
     rng: np.random.Generator,
-) -> RGBImage:
-    """Draw zones as patterns with black boundaries, streets, circled labels and a frame."""
+) -> tuple[RGBImage, list[shapely.LineString]]:
+    """Draw zones as patterns with black boundaries, streets, circled labels and a frame.
+
+    Returns the drawing and the streets' centre lines (in the regions' coordinates).
+    """
     shape = (height + 2 * pad, width + 2 * pad)
     names = {code: name for code, name, _ in PATTERNS}
     shifted = [(code, shapely.affinity.translate(p, pad, pad)) for code, p in regions]
@@ -91,19 +96,21 @@ def draw_patterns(
     ink[dashes & (classes != values["COM"])] = 0.0  # broken hatch lines, not holes in solid
     image = Image.fromarray(np.round(255 * (1 - ink)).astype(np.uint8)).convert("RGB")
     draw = ImageDraw.Draw(image)
-    _streets(draw, shifted, rng)
+    streets = _streets(draw, shifted, rng)
     for _, poly in shifted:
         draw.line([(x - 0.5, y - 0.5) for x, y in poly.exterior.coords], fill=(0, 0, 0), width=2)
     corners = np.array([(0, 0), (width, 0), (width, height), (0, height), (0, 0)]) + pad - 0.5
     draw.line([tuple(c) for c in corners], fill=(0, 0, 0), width=3, joint="curve")
     _circled_labels(draw, shifted)
-    return np.asarray(image, np.uint8)
+    back = [shapely.affinity.translate(line, -pad, -pad) for line in streets]
+    return np.asarray(image, np.uint8), back
 
 
 def _streets(
     draw: ImageDraw.ImageDraw, regions: list[tuple[str, Polygon]], rng: np.random.Generator
-) -> None:
-    """Streets: white strips edged by thin lines, crossing the patterns."""
+) -> list[shapely.LineString]:
+    """Streets: white strips edged by thin lines, crossing the patterns; their centre lines."""
+    lines = []
     for _, poly in regions:
         minx, miny, maxx, maxy = poly.bounds
         if min(maxx - minx, maxy - miny) < 80:
@@ -114,8 +121,10 @@ def _streets(
         for piece in getattr(part, "geoms", [part]):
             if isinstance(piece, shapely.LineString) and not piece.is_empty:
                 coords = list(piece.coords)
-                draw.line(coords, fill=(0, 0, 0), width=7)
+                draw.line(coords, fill=(0, 0, 0), width=2 * _STREET_HALF_WIDTH - 1)
                 draw.line(coords, fill=(255, 255, 255), width=5)
+                lines.append(piece)
+    return lines
 
 
 def _circled_labels(draw: ImageDraw.ImageDraw, regions: list[tuple[str, Polygon]]) -> None:
@@ -158,15 +167,23 @@ def sample_legend(
     regions: list[tuple[str, Polygon]],
     forward: Callable[[FloatArray], FloatArray],
     codes: int,
+    streets: list[shapely.LineString] | None = None,
     half: int = 16,
 ) -> Legend:
-    """Build a pattern legend whose samples are boxes deep inside each code's largest region."""
+    """Build a pattern legend whose samples are boxes deep inside each code's largest region.
+
+    The boxes keep clear of the region's label and of the `streets`, as a planner picks a
+    clean patch (or the key's swatch) to sample a pattern.
+    """
     zones = []
+    clutter = shapely.unary_union(streets or []).buffer(_STREET_HALF_WIDTH)
     for code, _, name in PATTERNS[:codes]:
         polys = [p for c, p in regions if c == code]
         largest = max(polys, key=lambda p: p.area)
         label = largest.representative_point().buffer(30)  # where `_circled_labels` writes
         free = largest.difference(label) if largest.area >= 3000 else largest
+        clear = free.difference(clutter)
+        free = free if clear.is_empty else clear
         part = max(getattr(free, "geoms", [free]), key=lambda p: p.area)
         centre = shapely.ops.polylabel(part, tolerance=1.0)
         depth = part.exterior.distance(centre)

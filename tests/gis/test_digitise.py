@@ -3,8 +3,11 @@ import pytest
 import shapely
 from PIL import Image
 
-from gis.digitise import digitise
+from gis.digitise import _pattern_extent, digitise
 from gis.errors import DigitiseError, GeorefError, LegendError, ScanReadError
+from gis.frame import MapFrame
+from gis.gcps import GroundControlPoints
+from gis.georef import fit_transform
 from gis.legend import parse_legend
 from gis.synthetic import make_sheet
 from tests.gis.sheets import digitised, sheet
@@ -97,3 +100,14 @@ def test_synthetic_sheet_truth_is_a_coverage_and_gcps_are_exact():
         match=r"kind must be one of \('printed', 'faded', 'pencil', 'pattern', 'outline'\)",
     ):
         make_sheet("sepia")
+
+
+def test_pattern_extent_is_the_frame_within_the_plan_extent():
+    gcps = GroundControlPoints(pixel=[[0, 0], [10, 0], [0, 10]], map=[[0, 0], [10, 0], [0, -10]])
+    fitted = fit_transform(gcps, method="affine")
+    frame = MapFrame(np.array([[2, 0], [10, 0], [10, 10], [2, 10]], float), 0.0)
+    assert _pattern_extent(None, fitted, (10, 10), None) is None
+    framed = _pattern_extent(None, fitted, (10, 10), frame)
+    assert framed is not None and framed.sum() == 80 and not framed[:, :2].any()
+    both = _pattern_extent(shapely.box(0, -5, 10, 0), fitted, (10, 10), frame)
+    assert both is not None and both.sum() == 40 and not both[5:].any()
