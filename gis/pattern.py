@@ -8,6 +8,7 @@ import numpy as np
 import numpy.typing as npt
 from rasterio.features import sieve
 from scipy import ndimage
+from skimage.segmentation import watershed
 
 from gis.errors import ClassifyError
 from gis.legend import Legend, PixelBox
@@ -379,9 +380,28 @@ def _refine(
     markers = coarse.astype(np.int16) + 1  # 1 is off the map, so 0 can mean "unknown"
     markers[band] = 0
     full = _upsample(markers, step, ridge.shape).astype(np.int16)
-    flooded = ndimage.watershed_ift(ridge, full)
-    labels: LabelArray = (flooded - 1).astype(np.uint8)
+    labels: LabelArray = (flood(ridge, full) - 1).astype(np.uint8)
     return labels, int(np.count_nonzero(full == 0))
+
+
+def flood(ridge: npt.NDArray[np.uint8], markers: npt.NDArray[np.int16]) -> npt.NDArray[np.int16]:
+    """Give each unmarked (0) pixel the marker it reaches over the lowest highest ridge.
+
+    A watershed (scikit-image's). scipy's `watershed_ift` does not flood that way: a marker
+    that sits on a line (a hatched district's) did not spread, and its neighbour crossed a
+    heavy boundary line to take the paper next to it.
+
+    Examples
+    --------
+    >>> ridge = np.zeros((3, 6), np.uint8)
+    >>> ridge[:, 3] = 90
+    >>> markers = np.zeros((3, 6), np.int16)
+    >>> markers[:, 0], markers[:, 5] = 1, 2
+    >>> flood(ridge, markers)[1].tolist()
+    [1, 1, 1, 2, 2, 2]
+    """
+    flooded: npt.NDArray[np.int16] = watershed(ridge, markers).astype(np.int16)  # type: ignore[no-untyped-call]
+    return flooded
 
 
 def _upsample(
