@@ -205,12 +205,24 @@ def _overview(scan: Scan, side: int) -> _Overview:
         samples.append(value[::factor, ::factor].ravel())
     paper_level, dark_level = np.percentile(np.concatenate(samples), [90, 0.5])
     # Lines are thin and darker than what lies either side of them, faded or not; fills are
-    # not. A black top-hat keeps the first and drops the second.
+    # not. A black top-hat keeps the first and drops the second. A line printed along a
+    # black fill is part of the fill's rim: the rim is kept, the inside of the fill is not.
     tophat = ndimage.grey_closing(darkest, size=(_LINE_CELLS, _LINE_CELLS)) - darkest
     contrast = paper_level - dark_level
-    ink = (tophat > _INK_CONTRAST * contrast) | (darkest < dark_level + _INK_DARK * contrast)
+    ink = (tophat > _INK_CONTRAST * contrast) | _rim(darkest < dark_level + _INK_DARK * contrast)
     content = (darkest < paper_level - 25) | (colourful > 40)
     return _Overview(ink, content, factor)
+
+
+def _rim(dark: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """Cells of dark areas next to a cell that is not (8-connected).
+
+    One cell wide, so that a frame printed along a fill is found at its outer edge: a frame
+    found too far out loses nothing of the map, one found too far in does.
+    """
+    inner = ndimage.binary_erosion(dark, structure=np.ones((3, 3), bool), border_value=1)
+    rim: npt.NDArray[np.bool_] = dark & ~inner
+    return rim
 
 
 def _pool(
