@@ -170,11 +170,13 @@ def _learn(
     scale, seed_grid, map_grid = _grids(patches)
     inside = _inside_cells(extent, ink.shape, scale.step)
     blank = _blank_entry(patches)
+    untextured = (solid_class(patches), None if blank is None else blank - 1)
+    plain = [index for index in untextured if index is not None]
     seeds = seed_posteriors(
         grid_spectra(ink, seed_grid),
         [np.concatenate([patch_spectra(p, seed_grid) for p in boxes]) for boxes in patches],
         inside,
-        None if blank is None else blank - 1,
+        plain,
     )
     features = grid_spectra(ink, map_grid)
     fallback = np.stack(

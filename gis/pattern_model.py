@@ -1,5 +1,6 @@
 """Per-sheet texture classifier: seeded by the key's samples, then self-trained on the map."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -83,7 +84,10 @@ class TextureModel:
 
 
 def seed_posteriors(
-    features: F32, samples: list[F32], inside: npt.NDArray[np.bool_], blank: int | None = None
+    features: F32,
+    samples: list[F32],
+    inside: npt.NDArray[np.bool_],
+    plain: Sequence[int] = (),
 ) -> F32:
     """(rows, cols, classes) first posteriors of the map cells, from the key's samples.
 
@@ -91,9 +95,12 @@ def seed_posteriors(
     are too few to give a covariance). A cell nearer its closest sample than the next by
     less than `_MARGIN` is left undecided (uniform), so that textures the key does not show
     well (streets, labels, sparse hatching cut by parcels) do not teach the model.
-    Plain paper has no texture: the shares of its spectrum are the scanner's noise, so the
-    `blank` class (an index into `samples`) is matched on ink and power only, scaled to the
-    same number of features.
+    A cell must also be nearer its closest sample than the nearest other sample is to that
+    sample: a district's clutter (a street across plain paper) is far from every sample,
+    and must not teach the sample it happens to be least far from.
+    Plain paper and solid ink have no texture: the shares of their spectra are the scanner's
+    noise, so the `plain` classes (indices into `samples`) are matched on ink and power
+    only, scaled to the same number of features.
 
     Parameters
     ----------
@@ -103,27 +110,43 @@ def seed_posteriors(
         Per class, (n, features) spectra of its sample windows.
     inside
         (rows, cols) cells on the map.
-    blank
-        Index of the plain-paper class, if any.
+    plain
+        Indices of the classes without texture (plain paper, solid ink).
     """
     rows, cols, count = features.shape
     vectors = features.reshape(-1, count)
     spread = vectors[inside.ravel()].std(axis=0) + 1e-6 if inside.any() else vectors.std(axis=0)
     centres = np.stack([s.mean(axis=0) for s in samples]) / spread
-    scaled = vectors / spread
-    distance = (
-        np.square(scaled).sum(axis=1, keepdims=True)
-        - 2 * scaled @ centres.T
-        + np.square(centres).sum(axis=1)
-    )
-    if blank is not None:
-        tone = np.square(scaled[:, :2] - centres[blank, :2]).sum(axis=1)
-        distance[:, blank] = tone * count / 2
+    distance = _sample_distances(vectors / spread, centres, plain)
     posteriors = _softmax(-distance / (2 * _TEMPERATURE))
     if len(samples) > 1:
         ordered = np.sort(distance, axis=1)
-        posteriors[ordered[:, 1] - ordered[:, 0] < _MARGIN] = 1.0 / len(samples)
+        between = _sample_distances(centres, centres, plain)
+        np.fill_diagonal(between, np.inf)
+        ball = between.min(axis=0)  # squared distance to the nearest other sample
+        unclear = ordered[:, 1] - ordered[:, 0] < _MARGIN
+        unclear |= ordered[:, 0] > ball[distance.argmin(axis=1)]
+        posteriors[unclear] = 1.0 / len(samples)
     return posteriors.reshape(rows, cols, -1)
+
+
+def _sample_distances(
+    points: FloatArray | F32, centres: FloatArray | F32, plain: Sequence[int]
+) -> FloatArray:
+    """(n, classes) squared distances of scaled points to each sample's scaled centre.
+
+    The `plain` classes are measured on ink and power only, scaled to the number of features.
+    """
+    count = points.shape[1]
+    distance: FloatArray = (
+        np.square(points).sum(axis=1, keepdims=True)
+        - 2 * points @ centres.T
+        + np.square(centres).sum(axis=1)
+    ).astype(np.float64)
+    for index in plain:
+        tone = np.square(points[:, :2] - centres[index, :2]).sum(axis=1)
+        distance[:, index] = tone * count / 2
+    return distance
 
 
 def fit_model(

@@ -15,16 +15,20 @@ from scipy import ndimage
 
 F32 = npt.NDArray[np.float32]
 
-SOLID_INK: Final = 0.85
-"""Least mean ink share of a key entry's samples for it to count as a solid fill."""
+SOLID_SHARE: Final = 0.95
+"""Least share of printed pixels in a key entry's samples for it to count as a solid fill."""
 
 _INKED: Final = 0.5  # ink share of a pixel that counts as printed
 
 
 def solid_class(patches: Sequence[Sequence[F32]]) -> int | None:
-    """Index of the one entry whose samples are (nearly) all ink, or None (none or several)."""
-    inks = [float(np.mean([patch.mean() for patch in boxes])) for boxes in patches]
-    solid = [index for index, ink in enumerate(inks) if ink >= SOLID_INK]
+    """Index of the one entry whose samples are (nearly) all ink, or None (none or several).
+
+    Counted in printed pixels rather than mean ink: faded toner leaves a solid fill
+    printed everywhere, but lighter.
+    """
+    shares = [float(np.mean([np.mean(patch > _INKED) for patch in boxes])) for boxes in patches]
+    solid = [index for index, share in enumerate(shares) if share >= SOLID_SHARE]
     return solid[0] if len(solid) == 1 else None
 
 

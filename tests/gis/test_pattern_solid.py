@@ -19,6 +19,8 @@ def test_solid_class_is_the_one_all_ink_entry():
     assert solid_class([[blank], [grid]]) is None
     two = [[solid.astype(np.float32)], [solid.astype(np.float32)]]
     assert solid_class(two) is None
+    faded = np.full((20, 40), 0.75, np.float32)  # printed everywhere, but lighter
+    assert solid_class([[blank], [grid], [faded]]) == 2
 
 
 def test_stroke_radius_is_the_largest_disc_in_the_ink():
