@@ -98,7 +98,9 @@ def classify_patterns(
     8. Solid fill: where one key entry is solid ink, ink areas wider than any stroke (or
        crossing of strokes) of the other entries' samples, and the white lines across them,
        are that entry's, whatever the window said: a solid strip narrower than the window,
-       crossed by streets, looks like a thick grid to it (`gis.pattern_solid`).
+       crossed by streets, looks like a thick grid to it (`gis.pattern_solid`); and only
+       those areas and the white they enclose are: what else the window gave the solid
+       entry beside a fill is flooded from the neighbouring classes.
     9. Regions under `min_region_px` join their largest neighbour (GDAL sieve).
 
     Parameters
@@ -145,7 +147,7 @@ def classify_patterns(
     confidence = np.round(255 * cells.max(axis=-1)).astype(np.uint8)
     labels, refined = _refine(coarse, cells.max(axis=-1) >= _MARKER, ridge, model.scale)
     if solid is not None:
-        labels[solid[1] & (labels > 0)] = solid[0]
+        labels = _solid_edges(labels, solid, ridge)
     sieved = sieve(labels, size=min_region_px, connectivity=4) if min_region_px > 1 else labels
     full_confidence = _upsample(confidence, model.scale.step, ridge.shape).astype(np.uint8)
     total = float(labels.size)
@@ -223,6 +225,28 @@ def _solid_pixels(
     others = [patch for index, boxes in enumerate(patches) if index != solid for patch in boxes]
     radius = stroke_radius(others) + 1.0
     return solid + 1, solid_mask(ink, radius, scale.window**2 // 4)
+
+
+def _solid_edges(
+    labels: LabelArray, solid: tuple[int, npt.NDArray[np.bool_]], ridge: npt.NDArray[np.uint8]
+) -> LabelArray:
+    """Give the solid entry exactly its ink and the white its ink encloses.
+
+    `solid` is the class value and its pixel mask. The white enclosed (a label, a street)
+    stays solid; the other pixels the window gave the solid class (paper or pattern beside
+    a fill: a window over a fill's edge reads as fill) go to the class that reaches them
+    over the lowest printed lines.
+    """
+    value, mask = solid
+    result = labels.copy()
+    result[mask & (labels > 0)] = value
+    loose = (result == value) & ~ndimage.binary_fill_holes(mask)
+    if not loose.any():
+        return result
+    markers = result.astype(np.int16) + 1
+    markers[loose] = 0
+    flooded: LabelArray = (flood(ridge, markers) - 1).astype(np.uint8)
+    return flooded
 
 
 def _grids(patches: list[list[F32]]) -> tuple[TextureScale, SpectrumGrid, SpectrumGrid]:
@@ -402,8 +426,13 @@ def flood(ridge: npt.NDArray[np.uint8], markers: npt.NDArray[np.int16]) -> npt.N
     >>> flood(ridge, markers)[1].tolist()
     [1, 1, 1, 2, 2, 2]
     """
-    flooded: npt.NDArray[np.int16] = watershed(ridge, markers).astype(np.int16)  # type: ignore[no-untyped-call]
-    return flooded
+    unknown = markers == 0
+    if not unknown.any():
+        return markers.copy()
+    reach = ndimage.binary_dilation(unknown)  # the unknown and the markers around them: 10x faster
+    flooded = watershed(ridge, markers, mask=reach)  # type: ignore[no-untyped-call]
+    result: npt.NDArray[np.int16] = np.where(reach, flooded, markers).astype(np.int16)
+    return result
 
 
 def _upsample(
