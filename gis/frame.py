@@ -32,7 +32,7 @@ _MAX_LINES: Final = 12  # longest lines per direction tried as rectangle sides
 _MAX_POINTS: Final = 300_000  # ink pixels used to measure the skew
 _LINE_CELLS: Final = 7  # lines are thinner than this many overview cells
 _INK_CONTRAST: Final = 0.3  # ink is this much (of paper minus darkest) darker than around it
-_INK_DARK: Final = 0.25  # or this close to the darkest (lines along solid fills)
+_INK_DARK: Final = 0.5  # or the rim of what is darker than halfway to paper (fills, faded too)
 
 
 @dataclass(frozen=True, eq=False)
@@ -206,7 +206,7 @@ def _overview(scan: Scan, side: int) -> _Overview:
     paper_level, dark_level = np.percentile(np.concatenate(samples), [90, 0.5])
     # Lines are thin and darker than what lies either side of them, faded or not; fills are
     # not. A black top-hat keeps the first and drops the second. A line printed along a
-    # black fill is part of the fill's rim: the rim is kept, the inside of the fill is not.
+    # dark fill (faded or not) is part of the fill's rim: the rim is kept, the inside not.
     tophat = ndimage.grey_closing(darkest, size=(_LINE_CELLS, _LINE_CELLS)) - darkest
     contrast = paper_level - dark_level
     ink = (tophat > _INK_CONTRAST * contrast) | _rim(darkest < dark_level + _INK_DARK * contrast)
