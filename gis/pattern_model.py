@@ -289,9 +289,26 @@ def seed_cells(seeds: F32) -> npt.NDArray[np.intp]:
 
 
 def smooth_posteriors(posteriors: F32, size: int) -> F32:
-    """Average (rows, cols, classes) posteriors over `size` x `size` cells."""
-    smoothed: F32 = ndimage.uniform_filter(posteriors, (size, size, 1), mode="nearest")
-    return smoothed
+    """Average (rows, cols, classes) posteriors over `size` x `size` cells, centred.
+
+    An even box has no centre cell; scipy's would sit half a cell off, and shift every
+    class edge by that much. It is averaged at both offsets instead: a box one cell wider
+    whose end cells count half.
+
+    Examples
+    --------
+    >>> step = np.zeros((1, 6, 1), np.float32)
+    >>> step[0, 3:] = 1.0
+    >>> smooth_posteriors(step, 2)[0, :, 0].tolist()
+    [0.0, 0.0, 0.25, 0.75, 1.0, 1.0]
+    """
+    weights = np.ones(size + 1 - size % 2)
+    if size % 2 == 0:
+        weights[[0, -1]] = 0.5
+    weights /= size
+    smoothed = ndimage.correlate1d(posteriors, weights, axis=0, mode="nearest")
+    result: F32 = ndimage.correlate1d(smoothed, weights, axis=1, mode="nearest")
+    return result
 
 
 def _thinned(group: FloatArray) -> FloatArray:
