@@ -91,7 +91,9 @@ def classify_patterns(
     5. Off the map: outside `extent`, or else plain paper connected to the sheet's edge.
     6. Regions: a run of cells of one class smaller than one and a half windows (a street,
        a label, a window straddling two districts) joins the neighbouring class with the
-       most texture evidence over it (`gis.pattern_regions.merge_small_regions`).
+       most texture evidence over it (`gis.pattern_regions.merge_small_regions`); plain
+       paper narrower than a window (windows over a boundary line) goes to the next
+       likeliest class.
     7. Edges: in a band of half a window around every change of class, a watershed on the
        printed lines (a difference of Gaussians of the ink) seeded by the confident cells
        moves the edge onto the boundary line or the pattern change.
@@ -144,6 +146,10 @@ def classify_patterns(
     del ink
     coarse[_outside_cells(coarse, extent, model, ridge)] = 0
     coarse = merge_small_regions(coarse, cells, _min_region_cells(model.scale))
+    if model.blank is not None:
+        coarse = _open_blank(
+            coarse, cells, model.blank, round(model.scale.window / model.scale.step) | 1
+        )
     confidence = np.round(255 * cells.max(axis=-1)).astype(np.uint8)
     labels, refined = _refine(coarse, cells.max(axis=-1) >= _MARKER, ridge, model.scale)
     if solid is not None:
@@ -381,6 +387,25 @@ def _outside_cells(
         touching[components], mask=coarse == model.blank
     )
     return grown
+
+
+def _open_blank(coarse: LabelArray, cells: F32, blank: int, side: int) -> LabelArray:
+    """Give the plain-paper class's runs narrower than `side` cells to the next likeliest class.
+
+    A window dominated by a printed line (the boundary between two patterns, a street) looks
+    like paper with a line, which is what the plain-paper class learned from its own
+    districts' streets: the boundaries between patterned districts came out as thin paper
+    strips. A plain-paper district is at least a window wide, so only such strips go.
+    """
+    paper = coarse == blank
+    thin = paper & ~ndimage.binary_opening(paper, structure=np.ones((side, side), bool))
+    if not thin.any():
+        return coarse
+    others = cells.copy()
+    others[..., blank - 1] = -1.0
+    result = coarse.copy()
+    result[thin] = (others.argmax(axis=-1) + 1)[thin]
+    return result
 
 
 def _refine(
