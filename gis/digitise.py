@@ -264,7 +264,10 @@ def _pattern_extent(
     if found is None:
         return mask
     inside = found.mask((slice(0, shape[0]), slice(0, shape[1])))
-    return inside if mask is None else mask & inside
+    if mask is None:
+        return inside
+    both = mask & inside
+    return both if both.any() else mask  # the given extent outranks a frame found astray
 
 
 def extent_mask(
@@ -287,6 +290,12 @@ def extent_mask(
     mask: npt.NDArray[np.bool_] = rasterize(
         [(pixels, 1)], out_shape=shape, dtype=np.uint8, transform=Affine.identity()
     ).astype(bool)
+    if not mask.any():
+        x0, y0, x1, y1 = (round(v) for v in pixels.bounds)
+        raise DigitiseError(
+            f"the extent does not overlap the scan: it falls at pixels x {x0}..{x1}, "
+            f"y {y0}..{y1} of a {shape[1]} x {shape[0]} scan; is it in the map's CRS?"
+        )
     return mask
 
 

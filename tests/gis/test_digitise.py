@@ -111,3 +111,13 @@ def test_pattern_extent_is_the_frame_within_the_plan_extent():
     assert framed is not None and framed.sum() == 80 and not framed[:, :2].any()
     both = _pattern_extent(shapely.box(0, -5, 10, 0), fitted, (10, 10), frame)
     assert both is not None and both.sum() == 40 and not both[5:].any()
+    astray = _pattern_extent(shapely.box(0, -10, 2, 0), fitted, (10, 10), frame)
+    assert astray is not None and astray.sum() == 20  # the given extent outranks the frame
+
+
+def test_an_extent_off_the_scan_is_named_as_the_problem():
+    sheet = make_sheet("pattern", height=200, width=260, cells=4, codes=3)
+    with pytest.raises(DigitiseError, match=r"the extent does not overlap the scan.*map's CRS"):
+        digitise(
+            sheet.image, sheet.gcps, sheet.legend, method="affine", extent=shapely.box(0, 0, 10, 10)
+        )
