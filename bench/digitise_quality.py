@@ -1,12 +1,12 @@
-"""Quality of `gis.digitise` over seeds of each synthetic style, against issues 3's and 9's targets.
+"""Quality of `gis.digitise` over seeds of each synthetic style, against issues 3 and 9's targets.
 
 For each kind (printed, faded photocopy, hand-drawn pencil, outline-only, black-and-white
-pattern) and each seed, draws a
-synthetic sheet at the 1:2500 pixel of a 300 dpi scan (0.2117 m) with its map furniture (double
-frame, ticks, legend, title block: the frame must be found), digitises it with the defaults and
-scores it against its exact truth (`gis.scoring.score_zones`). Prints, per kind, the mean over
-seeds (and the worst seed) of: mean IoU, boundary F1 at 1 m, gap and overlap area, polygons
-over the truth's count, junction RMS, and seconds per sheet, each against its target:
+pattern) and each seed, draws a synthetic sheet at the 1:2500 pixel of a 300 dpi scan (0.2117 m)
+with its map furniture (double frame, ticks, legend, title block: the frame must be found),
+digitises it with the defaults and scores it against its exact truth (`gis.scoring.score_zones`).
+Prints, per kind, the mean over seeds (and the worst seed) of: mean IoU, boundary F1 at 1 m, gap
+and overlap area, polygons over the truth's count, junction RMS, and seconds per sheet, each
+against its target:
 
     mean IoU >= 0.97 printed, 0.93 faded, 0.90 pencil, 0.90 outline; boundary F1 @ 1 m >= 0.90;
     no gap, no overlap; polygons <= 1.5x the truth; junction RMS <= 0.5 m at 1:2500.

@@ -8,13 +8,13 @@ import numpy as np
 import numpy.typing as npt
 from rasterio.features import sieve
 from scipy import ndimage
-from skimage.segmentation import watershed
 
 from gis.errors import ClassifyError
 from gis.legend import Legend, PixelBox
+from gis.pattern_edges import keep_solid_ink, line_ridges, refine_edges, upsample
 from gis.pattern_model import TextureModel, seed_posteriors, self_train
-from gis.pattern_regions import merge_small_regions
-from gis.pattern_solid import solid_class, solid_mask, stroke_radius
+from gis.pattern_regions import merge_small_regions, open_class
+from gis.pattern_solid import printed_shares, solid_class, solid_mask, stroke_radius
 from gis.raster import ArrayScan, Scan, iter_windows
 from gis.texture import F32, InkLevels, TextureScale, fit_scale, ink_levels, to_grey
 from gis.texture_spectrum import SpectrumGrid, grid_spectra, make_grid, patch_spectra
@@ -28,11 +28,9 @@ MAX_WINDOW: Final = 48
 
 _MARKER = 0.7  # smoothed posterior of the cells that seed the edge watershed
 _SAMPLE_TRIM: Final = 0.12  # share of a swatch's short side trimmed off for its frame line
-_MARK: Final = 0.5  # ink share of a printed mark's pixels, however faint the toner
-_BLANK_MARKS: Final = 0.01  # share of a sample's pixels that are marks under which it is paper
+_BLANK_MARKS: Final = 0.01  # share of a sample's pixels printed under which it is paper
 _STEP_RANGE: Final = (8, 16)  # cell side bounds, pixels
 _MIN_REGION_WINDOWS: Final = 1.5  # a district covers at least this many analysis windows
-_RIDGE_SIGMAS = (1.0, 4.0)  # difference of Gaussians that makes printed lines ridges
 _LINE_LEVEL = 0.25  # ridge height of a printed line (ink share) that stops an edge flood
 
 
@@ -96,13 +94,14 @@ def classify_patterns(
        likeliest class.
     7. Edges: in a band of half a window around every change of class, a watershed on the
        printed lines (a difference of Gaussians of the ink) seeded by the confident cells
-       moves the edge onto the boundary line or the pattern change.
+       moves the edge onto the boundary line or the pattern change (`gis.pattern_edges`).
     8. Solid fill: where one key entry is solid ink, ink areas wider than any stroke (or
        crossing of strokes) of the other entries' samples, and the white lines across them,
        are that entry's, whatever the window said: a solid strip narrower than the window,
        crossed by streets, looks like a thick grid to it (`gis.pattern_solid`); and only
        those areas and the white they enclose are: what else the window gave the solid
-       entry beside a fill is flooded from the neighbouring classes.
+       entry beside a fill is flooded from the neighbouring classes
+       (`gis.pattern_edges.keep_solid_ink`).
     9. Regions under `min_region_px` join their largest neighbour (GDAL sieve).
 
     Parameters
@@ -139,23 +138,24 @@ def classify_patterns(
     ink = _ink(grey, _paper_map(grey, levels))
     del grey
     patches = _patches(ink, legend)
-    model, cells = _learn(ink, patches, legend, levels, extent)
+    solid_entry = solid_class(patches)
+    model, cells = _learn(ink, patches, legend, levels, extent, solid_entry)
     coarse = np.argmax(cells, axis=-1).astype(np.uint8) + 1
-    ridge = _ridge(ink)
-    solid = _solid_pixels(ink, patches, model.scale)
+    ridge = line_ridges(ink)
+    solid = None if solid_entry is None else _solid_pixels(ink, patches, solid_entry, model.scale)
     del ink
     coarse[_outside_cells(coarse, extent, model, ridge)] = 0
     coarse = merge_small_regions(coarse, cells, _min_region_cells(model.scale))
-    if model.blank is not None:
-        coarse = _open_blank(
+    if model.blank is not None:  # paper narrower than a window: windows over a boundary line
+        coarse = open_class(
             coarse, cells, model.blank, round(model.scale.window / model.scale.step) | 1
         )
     confidence = np.round(255 * cells.max(axis=-1)).astype(np.uint8)
-    labels, refined = _refine(coarse, cells.max(axis=-1) >= _MARKER, ridge, model.scale)
+    labels, refined = refine_edges(coarse, cells.max(axis=-1) >= _MARKER, ridge, model.scale)
     if solid is not None:
-        labels = _solid_edges(labels, solid, ridge)
+        labels = keep_solid_ink(labels, solid, ridge)
     sieved = sieve(labels, size=min_region_px, connectivity=4) if min_region_px > 1 else labels
-    full_confidence = _upsample(confidence, model.scale.step, ridge.shape).astype(np.uint8)
+    full_confidence = upsample(confidence, model.scale.step, ridge.shape).astype(np.uint8)
     total = float(labels.size)
     shares = {
         "outside": float(np.count_nonzero(labels == 0)) / total,
@@ -173,12 +173,16 @@ def _learn(
     legend: Legend,
     levels: InkLevels,
     extent: npt.NDArray[np.bool_] | None,
+    solid: int | None,
 ) -> tuple[TextureModel, F32]:
-    """Seed the texture model from the samples, self-train it on the map; cell posteriors."""
+    """Seed the texture model from the samples, self-train it on the map; cell posteriors.
+
+    `solid` is the index of the solid entry, if any: like plain paper, it has no texture.
+    """
     scale, seed_grid, map_grid = _grids(patches)
     inside = _inside_cells(extent, ink.shape, scale.step)
     blank = _blank_entry(patches)
-    untextured = (solid_class(patches), None if blank is None else blank - 1)
+    untextured = (solid, None if blank is None else blank - 1)
     plain = [index for index in untextured if index is not None]
     seeds = seed_posteriors(
         grid_spectra(ink, seed_grid),
@@ -206,53 +210,26 @@ def _learn(
 def _blank_entry(patches: list[list[F32]]) -> int | None:
     """Class value of the plain-paper entry: the one whose samples have no printed marks.
 
-    Ink is measured against the local ink tone, so a mark (a hatch line, a dot) reaches
-    `_MARK` at its centre however faintly it printed, while paper noise, stains and JPEG
-    ringing do not; the mean ink cannot tell faint sparse dots from stained paper.
+    The mean ink cannot tell faint sparse dots from stained paper; printed pixels can.
     None when every entry's samples have marks.
     """
-    marks = [float(np.mean([np.mean(p >= _MARK) for p in boxes])) for boxes in patches]
+    marks = printed_shares(patches)
     return int(np.argmin(marks)) + 1 if min(marks) < _BLANK_MARKS else None
 
 
 def _solid_pixels(
-    ink: F32, patches: list[list[F32]], scale: TextureScale
-) -> tuple[int, npt.NDArray[np.bool_]] | None:
+    ink: F32, patches: list[list[F32]], solid: int, scale: TextureScale
+) -> tuple[int, npt.NDArray[np.bool_]]:
     """Return the solid entry's class value and the pixels of ink too wide for other patterns.
 
-    Too wide means a disc fits in it that is larger (by a pixel of print spread) than any that
-    fits in the ink of the other entries' samples; areas under a quarter of an analysis window
-    are left to the texture classes (boundary dots, lettering). None when no single entry is
-    solid ink.
+    `solid` is the solid entry's index. Too wide means a disc fits in it that is larger (by
+    a pixel of print spread) than any that fits in the ink of the other entries' samples;
+    areas under a quarter of an analysis window are left to the texture classes (boundary
+    dots, lettering).
     """
-    solid = solid_class(patches)
-    if solid is None:
-        return None
     others = [patch for index, boxes in enumerate(patches) if index != solid for patch in boxes]
     radius = stroke_radius(others) + 1.0
     return solid + 1, solid_mask(ink, radius, scale.window**2 // 4)
-
-
-def _solid_edges(
-    labels: LabelArray, solid: tuple[int, npt.NDArray[np.bool_]], ridge: npt.NDArray[np.uint8]
-) -> LabelArray:
-    """Give the solid entry exactly its ink and the white its ink encloses.
-
-    `solid` is the class value and its pixel mask. The white enclosed (a label, a street)
-    stays solid; the other pixels the window gave the solid class (paper or pattern beside
-    a fill: a window over a fill's edge reads as fill) go to the class that reaches them
-    over the lowest printed lines.
-    """
-    value, mask = solid
-    result = labels.copy()
-    result[mask & (labels > 0)] = value
-    loose = (result == value) & ~ndimage.binary_fill_holes(mask)
-    if not loose.any():
-        return result
-    markers = result.astype(np.int16) + 1
-    markers[loose] = 0
-    flooded: LabelArray = (flood(ridge, markers) - 1).astype(np.uint8)
-    return flooded
 
 
 def _grids(patches: list[list[F32]]) -> tuple[TextureScale, SpectrumGrid, SpectrumGrid]:
@@ -356,14 +333,6 @@ def _ink(grey: npt.NDArray[np.uint8], paper: F32, row0: int = 0) -> F32:
     return ink
 
 
-def _ridge(ink: F32) -> npt.NDArray[np.uint8]:
-    """Make printed lines ridges: a difference of Gaussians of the ink, as 0..255."""
-    line = ndimage.gaussian_filter(ink, _RIDGE_SIGMAS[0])
-    line -= ndimage.gaussian_filter(ink, _RIDGE_SIGMAS[1])
-    ridge: npt.NDArray[np.uint8] = np.clip(line * 255, 0, 255).astype(np.uint8)
-    return ridge
-
-
 def _outside_cells(
     coarse: LabelArray,
     extent: npt.NDArray[np.bool_] | None,
@@ -387,84 +356,6 @@ def _outside_cells(
         touching[components], mask=coarse == model.blank
     )
     return grown
-
-
-def _open_blank(coarse: LabelArray, cells: F32, blank: int, side: int) -> LabelArray:
-    """Give the plain-paper class's runs narrower than `side` cells to the next likeliest class.
-
-    A window dominated by a printed line (the boundary between two patterns, a street) looks
-    like paper with a line, which is what the plain-paper class learned from its own
-    districts' streets: the boundaries between patterned districts came out as thin paper
-    strips. A plain-paper district is at least a window wide, so only such strips go.
-    """
-    paper = coarse == blank
-    thin = paper & ~ndimage.binary_opening(paper, structure=np.ones((side, side), bool))
-    if not thin.any():
-        return coarse
-    others = cells.copy()
-    others[..., blank - 1] = -1.0
-    result = coarse.copy()
-    result[thin] = (others.argmax(axis=-1) + 1)[thin]
-    return result
-
-
-def _refine(
-    coarse: LabelArray,
-    sure: npt.NDArray[np.bool_],
-    ridge: npt.NDArray[np.uint8],
-    scale: TextureScale,
-) -> tuple[LabelArray, int]:
-    """Move class edges onto printed lines: a watershed in a band around every edge.
-
-    The band is half a window around each change of class, plus the cells not `sure`
-    (windows that straddle two textures look like neither); off-map cells are always sure.
-    """
-    step = scale.step
-    edges = np.zeros(coarse.shape, bool)
-    edges[:-1] |= coarse[:-1] != coarse[1:]
-    edges[1:] |= coarse[:-1] != coarse[1:]
-    edges[:, :-1] |= coarse[:, :-1] != coarse[:, 1:]
-    edges[:, 1:] |= coarse[:, :-1] != coarse[:, 1:]
-    reach = max(1, round(scale.window / 2 / step))
-    band = ndimage.binary_dilation(edges, iterations=reach) if edges.any() else edges
-    band &= ~(sure & ~edges)  # a confident cell off an edge keeps its class
-    markers = coarse.astype(np.int16) + 1  # 1 is off the map, so 0 can mean "unknown"
-    markers[band] = 0
-    full = _upsample(markers, step, ridge.shape).astype(np.int16)
-    labels: LabelArray = (flood(ridge, full) - 1).astype(np.uint8)
-    return labels, int(np.count_nonzero(full == 0))
-
-
-def flood(ridge: npt.NDArray[np.uint8], markers: npt.NDArray[np.int16]) -> npt.NDArray[np.int16]:
-    """Give each unmarked (0) pixel the marker it reaches over the lowest highest ridge.
-
-    A watershed (scikit-image's). scipy's `watershed_ift` does not flood that way: a marker
-    that sits on a line (a hatched district's) did not spread, and its neighbour crossed a
-    heavy boundary line to take the paper next to it.
-
-    Examples
-    --------
-    >>> ridge = np.zeros((3, 6), np.uint8)
-    >>> ridge[:, 3] = 90
-    >>> markers = np.zeros((3, 6), np.int16)
-    >>> markers[:, 0], markers[:, 5] = 1, 2
-    >>> flood(ridge, markers)[1].tolist()
-    [1, 1, 1, 2, 2, 2]
-    """
-    unknown = markers == 0
-    if not unknown.any():
-        return markers.copy()
-    reach = ndimage.binary_dilation(unknown)  # the unknown and the markers around them: 10x faster
-    flooded = watershed(ridge, markers, mask=reach)  # type: ignore[no-untyped-call]
-    result: npt.NDArray[np.int16] = np.where(reach, flooded, markers).astype(np.int16)
-    return result
-
-
-def _upsample(
-    cells: npt.NDArray[np.generic], step: int, shape: tuple[int, int]
-) -> npt.NDArray[np.generic]:
-    full = np.repeat(np.repeat(cells, step, axis=0), step, axis=1)
-    return full[: shape[0], : shape[1]]
 
 
 def _block_max(raster: npt.NDArray[np.uint8], step: int) -> npt.NDArray[np.uint8]:

@@ -27,9 +27,18 @@ def solid_class(patches: Sequence[Sequence[F32]]) -> int | None:
     Counted in printed pixels rather than mean ink: faded toner leaves a solid fill
     printed everywhere, but lighter.
     """
-    shares = [float(np.mean([np.mean(patch > _INKED) for patch in boxes])) for boxes in patches]
-    solid = [index for index, share in enumerate(shares) if share >= SOLID_SHARE]
+    solid = [i for i, share in enumerate(printed_shares(patches)) if share >= SOLID_SHARE]
     return solid[0] if len(solid) == 1 else None
+
+
+def printed_shares(patches: Sequence[Sequence[F32]]) -> list[float]:
+    """Share of printed pixels in each entry's samples (ink over half, however faint the toner).
+
+    Ink is measured against the local ink tone, so a mark (a hatch line, a dot) is printed
+    at its centre however faintly it came out, while paper noise, stains and JPEG ringing
+    are not.
+    """
+    return [float(np.mean([np.mean(patch > _INKED) for patch in boxes])) for boxes in patches]
 
 
 def stroke_radius(patches: Sequence[F32]) -> float:

@@ -5,9 +5,10 @@ import shapely
 from gis.digitise import digitise, resolve_style
 from gis.errors import ClassifyError, LegendError
 from gis.legend import parse_legend
-from gis.pattern import _blank_entry, _open_blank, _solid_edges, classify_patterns, flood
+from gis.pattern import _blank_entry, classify_patterns
+from gis.pattern_edges import flood, keep_solid_ink
 from gis.pattern_model import TextureModel, fit_model, seed_cells, seed_posteriors, self_train
-from gis.pattern_regions import merge_small_regions
+from gis.pattern_regions import merge_small_regions, open_class
 from gis.raster import ArrayScan
 from gis.scoring import score_zones
 from gis.synthetic import make_sheet
@@ -278,7 +279,7 @@ def test_solid_class_keeps_only_its_ink_and_the_white_inside():
     ink[8:12, 28:32] = False  # a white label inside it
     ridge = np.zeros((20, 40), np.uint8)
     ridge[:, 20:22] = 80  # the fill's edge
-    result = _solid_edges(labels, (2, ink), ridge)
+    result = keep_solid_ink(labels, (2, ink), ridge)
     assert (result[:, :20] == 1).all() and (result[:, 20:] == 2).all()
 
 
@@ -290,6 +291,6 @@ def test_paper_strips_narrower_than_a_window_are_boundaries_not_districts():
     cells = np.zeros((12, 12, 3), np.float32)
     cells[:, :6, 1], cells[:, 6:, 2] = 0.3, 0.3
     cells[..., 0] = 0.6
-    opened = _open_blank(coarse, cells, 1, 3)
+    opened = open_class(coarse, cells, 1, 3)
     assert (opened[:8, :6] == 2).all() and (opened[:8, 6:] == 3).all()
     assert (opened[8:] == 1).all()
