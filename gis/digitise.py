@@ -416,7 +416,11 @@ def _learned(classes: Classified) -> dict[str, Any]:
                     c: m.round(3).tolist()
                     for c, m in zip(texture.codes, texture.means, strict=True)
                 },
-            }
+            },
+            "zone_labels": [
+                {"code": z.code, "pixel": [round(z.col), round(z.row)], "score": z.score}
+                for z in classes.zone_labels
+            ],
         }
     model = classes.model
     return {

@@ -12,6 +12,7 @@ from scipy import ndimage
 from gis.errors import ClassifyError
 from gis.legend import Legend, PixelBox
 from gis.pattern_edges import keep_solid_ink, line_ridges, refine_edges, upsample
+from gis.pattern_labels import ZoneLabel, find_zone_labels, paint_labels
 from gis.pattern_model import TextureModel, seed_posteriors, self_train
 from gis.pattern_regions import merge_small_regions, open_class
 from gis.pattern_solid import printed_shares, solid_class, solid_mask, stroke_radius
@@ -25,6 +26,9 @@ PAPER_STEP: Final = 16
 
 MAX_WINDOW: Final = 48
 """Largest analysis window side, pixels: a 64-pixel window would double the time."""
+
+LABEL_REACH: Final = 1.0
+"""How far a zone letter's evidence reaches around it, in analysis windows."""
 
 _MARKER = 0.7  # smoothed posterior of the cells that seed the edge watershed
 _SAMPLE_TRIM: Final = 0.12  # share of a swatch's short side trimmed off for its frame line
@@ -51,6 +55,8 @@ class PatternClassification:
     shares
         Fractions of the pixels ``outside``, ``refined`` (in the band where edges were snapped
         to printed lines) and ``sieved``.
+    zone_labels
+        The zone letters read inside districts (`gis.pattern_labels`).
     """
 
     labels: LabelArray
@@ -58,6 +64,7 @@ class PatternClassification:
     codes: tuple[str, ...]
     model: TextureModel
     shares: Mapping[str, float]
+    zone_labels: tuple[ZoneLabel, ...] = ()
 
 
 def classify_patterns(
@@ -67,6 +74,7 @@ def classify_patterns(
     extent: npt.NDArray[np.bool_] | None = None,
     min_region_px: int = 64,
     rows: int = 1024,
+    read_labels: bool = True,
 ) -> PatternClassification:
     """Classify every pixel of a black-and-white pattern sheet by the texture of its zone.
 
@@ -92,27 +100,35 @@ def classify_patterns(
        most texture evidence over it (`gis.pattern_regions.merge_small_regions`); plain
        paper narrower than a window (windows over a boundary line) goes to the next
        likeliest class.
-    7. Edges: in a band of half a window around every change of class, a watershed on the
+    7. Zone letters: the letters printed in rings inside districts are read by OCR,
+       constrained to the legend's codes (`gis.pattern_labels`); a letter gives its code
+       to the cells of its region within a window of it: a fine cross-hatch
+       the texture model took for a coarser one gets its own code back where it is named.
+    8. Edges: in a band of half a window around every change of class, a watershed on the
        printed lines (a difference of Gaussians of the ink) seeded by the confident cells
        moves the edge onto the boundary line or the pattern change (`gis.pattern_edges`).
-    8. Solid fill: where one key entry is solid ink, ink areas wider than any stroke (or
+    9. Solid fill: where one key entry is solid ink, ink areas wider than any stroke (or
        crossing of strokes) of the other entries' samples, and the white lines across them,
        are that entry's, whatever the window said: a solid strip narrower than the window,
        crossed by streets, looks like a thick grid to it (`gis.pattern_solid`); and only
        those areas and the white they enclose are: what else the window gave the solid
        entry beside a fill is flooded from the neighbouring classes
        (`gis.pattern_edges.keep_solid_ink`).
-    9. Regions under `min_region_px` join their largest neighbour (GDAL sieve).
+    10. Regions under `min_region_px` join their largest neighbour (GDAL sieve).
 
     Parameters
     ----------
     extent
         Optional (height, width) mask of the plan's extent (the municipal limit).
+    read_labels
+        Whether to read the zone letters inside districts (step 7; needs tesseract).
 
     Raises
     ------
     ClassifyError
         A legend entry without samples, a sample box off the sheet, a bad extent mask.
+    OcrError
+        `read_labels` and tesseract's models are not installed.
 
     Notes
     -----
@@ -136,6 +152,7 @@ def classify_patterns(
     decimate = max(1, int(np.sqrt(grey.size / 1_000_000)))
     levels = ink_levels(grey[::decimate, ::decimate].astype(np.float32))
     ink = _ink(grey, _paper_map(grey, levels))
+    zone_labels = find_zone_labels(grey, ink, legend.codes) if read_labels else []
     del grey
     patches = _patches(ink, legend)
     solid_entry = solid_class(patches)
@@ -150,6 +167,8 @@ def classify_patterns(
         coarse = open_class(
             coarse, cells, model.blank, round(model.scale.window / model.scale.step) | 1
         )
+    reach = LABEL_REACH * model.scale.window
+    coarse = paint_labels(coarse, zone_labels, legend.codes, model.scale.step, reach)
     confidence = np.round(255 * cells.max(axis=-1)).astype(np.uint8)
     labels, refined = refine_edges(coarse, cells.max(axis=-1) >= _MARKER, ridge, model.scale)
     if solid is not None:
@@ -163,7 +182,7 @@ def classify_patterns(
         "sieved": float(np.count_nonzero(sieved != labels)) / total,
     }
     return PatternClassification(
-        sieved.astype(np.uint8), full_confidence, legend.codes, model, shares
+        sieved.astype(np.uint8), full_confidence, legend.codes, model, shares, tuple(zone_labels)
     )
 
 

@@ -29,7 +29,7 @@ def merge_small_regions(labels: LabelArray, posteriors: F32, min_cells: int) -> 
     [[1, 1, 1, 2, 2], [1, 1, 1, 2, 2]]
     """
     result = labels.copy()
-    regions, sizes = _regions(result)
+    regions, sizes = class_regions(result)
     boxes = ndimage.find_objects(regions)
     for index in np.argsort(sizes, kind="stable"):
         if sizes[index] >= min_cells:
@@ -40,7 +40,7 @@ def merge_small_regions(labels: LabelArray, posteriors: F32, min_cells: int) -> 
     return result
 
 
-def _regions(labels: LabelArray) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64]]:
+def class_regions(labels: LabelArray) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64]]:
     """Regions of every class but 0, numbered from 1, and their sizes (index region - 1)."""
     regions = np.zeros(labels.shape, np.int32)
     count = 0

@@ -125,3 +125,26 @@ def same_code(a: str, b: str) -> bool:
 def _centre_inside(sample: Box, box: PixelBox) -> bool:
     x, y = (sample.x0 + sample.x1) / 2, (sample.y0 + sample.y1) / 2
     return box.x0 <= x <= box.x1 and box.y0 <= y <= box.y1
+
+
+def letters_named_right(
+    result: DigitiseResult, truth: Sequence[tuple[str, BaseGeometry]]
+) -> tuple[int, int]:
+    """Zone letters read on the sheet, and how many lie in a traced district of their code.
+
+    The letters are the report's ``zone_labels`` (pixel positions), taken through the fitted
+    transform to the GCPs' CRS and on to `SCORE_CRS`. A letter outside every traced district
+    counts as read wrong.
+    """
+    letters = result.report["zone_labels"]
+    if not letters:
+        return 0, 0
+    pixels = [(x + 0.5, y + 0.5) for x, y in (letter["pixel"] for letter in letters)]
+    points = shapely.points(result.transform.apply(pixels))
+    points = [reproject(point, GCP_CRS, SCORE_CRS) for point in points]
+    right = sum(
+        any(ALIASES.get(code, code) == letter["code"] and geometry.covers(point)
+            for code, geometry in truth)
+        for letter, point in zip(letters, points, strict=True)
+    )  # fmt: skip
+    return len(letters), right
