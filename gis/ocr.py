@@ -120,7 +120,9 @@ def match_label(
 
     Similarity is 1 - edit distance / longer length, after removing spaces and folding case,
     of the reading or of the reading with doubled letters collapsed ("Cc" for "C"), whichever
-    is closer; ties between labels are refused (an ambiguous reading is no reading).
+    is closer; between labels equally close, the one closer to the reading as read wins
+    ("AA" is "AA", not "A", when both are labels); remaining ties are refused (an ambiguous
+    reading is no reading).
 
     Examples
     --------
@@ -128,17 +130,25 @@ def match_label(
     ('R1', 1.0)
     >>> match_label("RE5_B", ["RES_A", "RES_B"])
     ('RES_B', 0.8)
+    >>> match_label("AA", ["A", "AA", "AAA"]), match_label("Cc", ["A", "C"])
+    (('AA', 1.0), ('C', 1.0))
     >>> match_label("417", ["R1", "R2", "C"])
     (None, 0.0)
     """
-    forms = {_normalise(text), _collapse(_normalise(text))} - {""}
+    raw = _normalise(text)
+    forms = {raw, _collapse(raw)} - {""}
     if not forms:
         return None, 0.0
     scored = sorted(
-        (max(_similarity(form, _normalise(label)) for form in forms), label) for label in labels
+        (
+            max(_similarity(form, _normalise(label)) for form in forms),
+            _similarity(raw, _normalise(label)),  # the reading as read breaks a tie
+            label,
+        )
+        for label in labels
     )
-    best, label = scored[-1]
-    tied = len(scored) > 1 and scored[-2][0] == best
+    best, as_read, label = scored[-1]
+    tied = len(scored) > 1 and scored[-2][:2] == (best, as_read)
     if best < min_similarity or tied:
         return None, 0.0
     return label, round(best, 4)

@@ -4,8 +4,7 @@ Zone letters on old plans sit in a small ring (a circle or an oval) of plain pap
 the district's pattern, so the hatching does not hide them. A candidate is a blob of paper
 about the size of a word, compact (a ring's inside fills most of its box) and holding a few
 dark strokes (the letters); the OCR (`gis.ocr.LabelReader`, constrained to the legend's
-codes) then throws out what is not a code. Letters are read upright only: on West Hartford,
-crops also read turned a quarter gave five false letters and no true one.
+codes) then throws out what is not a code.
 """
 
 from collections.abc import Iterator, Sequence
@@ -18,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import ndimage
 
-from gis.ocr import LabelReader
+from gis.ocr import LabelReader, LabelReading
 from gis.pattern_regions import class_regions
 from gis.types import LabelArray
 
@@ -33,6 +32,7 @@ _SIDE = (10, 160)  # a ring's box sides, pixels: from a lone small capital to a 
 _ELONGATION = 3.5  # longest over shortest side of a ring's box: not a street
 _FILL = 0.6  # least share of its box a ring's inside fills (an ellipse fills 0.79)
 _LETTERS = (0.04, 0.5)  # share of a ring's inside that the letters cover
+_SIDEWAYS = 1.3  # a ring this many times taller than wide holds a word turned sideways
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ def find_zone_labels(
     labels: list[ZoneLabel] = []
     with LabelReader(list(codes), tessdata=tessdata) as reader:
         for box, inside in _rings(ink < _PAPER):
-            reading = reader.read(np.where(inside, grey[box], 255).astype(np.uint8))
+            reading = _read(reader, np.where(inside, grey[box], 255).astype(np.uint8))
             if reading.label is not None and reading.score >= min_score:
                 rows, cols = box
                 labels.append(
@@ -84,6 +84,19 @@ def find_zone_labels(
                     )
                 )
     return labels
+
+
+def _read(reader: LabelReader, crop: npt.NDArray[np.uint8]) -> LabelReading:
+    """Read a ring's crop upright, or a quarter turned either way when it stands upright.
+
+    A word runs along its ring's longer side: a ring taller than wide holds sideways text
+    (a sheet printed turned). Round rings are only read upright: on West Hartford, turning
+    them too gave five false letters and no true one.
+    """
+    if crop.shape[0] < _SIDEWAYS * crop.shape[1]:
+        return reader.read(crop)
+    readings = [reader.read(crop, angle_deg=angle) for angle in (90.0, -90.0)]
+    return max(readings, key=lambda r: (r.label is not None, r.score))
 
 
 def _rings(paper: npt.NDArray[np.bool_]) -> Iterator[tuple[Box, npt.NDArray[np.bool_]]]:

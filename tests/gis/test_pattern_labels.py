@@ -31,6 +31,22 @@ def test_letters_in_rings_are_read_as_codes_where_they_are_printed():
         assert 0.75 <= label.score <= 1
 
 
+def test_a_word_turned_sideways_in_a_standing_ring_is_read():
+    image = Image.fromarray(_hatched_sheet([]))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((180, 100, 214, 170), fill=235, outline=40, width=2)
+    word = Image.new("L", (44, 24), 235)
+    ImageDraw.Draw(word).text(
+        (22, 12), "AA", fill=40, font=ImageFont.load_default(size=18), anchor="mm"
+    )
+    image.paste(word.rotate(90, expand=True), (185, 113))
+    grey = np.asarray(image)
+    ink = np.clip((235.0 - grey) / 195.0, 0, 1).astype(np.float32)
+    labels = find_zone_labels(grey, ink, ("A", "AA", "AAA"))
+    assert [label.code for label in labels] == ["AA"]
+    assert abs(labels[0].col - 197) <= 3 and abs(labels[0].row - 135) <= 3
+
+
 def test_a_letter_reaches_its_own_region_only_and_the_nearer_letter_wins():
     coarse = np.ones((8, 10), np.uint8)  # district A
     coarse[:, 7:] = 2  # district B to the right, within the G's reach
