@@ -337,6 +337,10 @@ def _report(
         flagged, notes = _outline_review(zones, classes, transform)
         review = sorted(set(review) | flagged)
         warnings += notes
+    if isinstance(classes, PatternClassification):
+        flagged, notes = _letter_review(zones, classes, transform)
+        review = sorted(set(review) | flagged)
+        warnings += notes
     return {
         "georef": {
             "method": georef.method,
@@ -373,6 +377,27 @@ def _low_confidence_share(classes: Classified) -> float:
 
 def _count(zones: list[ZoneRegion], code: str) -> int:
     return sum(zone.code == code for zone in zones)
+
+
+def _letter_review(
+    zones: list[ZoneRegion], classes: PatternClassification, transform: FittedTransform
+) -> tuple[set[int], list[str]]:
+    """Zones holding a zone letter that overruled the texture around it; warnings."""
+    overruled = [
+        (label.col + 0.5, label.row + 0.5)
+        for label, texture in zip(classes.zone_labels, classes.texture_at_labels, strict=True)
+        if texture is not None and texture != label.code
+    ]
+    if not overruled:
+        return set(), []
+    points = shapely.points(transform.apply(np.array(overruled)))
+    flagged = {i for i, zone in enumerate(zones) if shapely.intersects(zone.geometry, points).any()}
+    note = (
+        f"{len(overruled)} zone letter(s) named another zone than the texture read around "
+        f"them, and their code was given there (zone_labels: code vs texture); review zones "
+        f"{sorted(flagged)}"
+    )
+    return flagged, [note]
 
 
 def _outline_review(
@@ -418,8 +443,13 @@ def _learned(classes: Classified) -> dict[str, Any]:
                 },
             },
             "zone_labels": [
-                {"code": z.code, "pixel": [round(z.col), round(z.row)], "score": z.score}
-                for z in classes.zone_labels
+                {
+                    "code": z.code,
+                    "pixel": [round(z.col), round(z.row)],
+                    "score": z.score,
+                    "texture": texture,
+                }
+                for z, texture in zip(classes.zone_labels, classes.texture_at_labels, strict=True)
             ],
         }
     model = classes.model

@@ -12,7 +12,7 @@ from scipy import ndimage
 from gis.errors import ClassifyError
 from gis.legend import Legend, PixelBox
 from gis.pattern_edges import keep_solid_ink, line_ridges, refine_edges, upsample
-from gis.pattern_labels import ZoneLabel, find_zone_labels, paint_labels
+from gis.pattern_labels import ZoneLabel, classes_at, find_zone_labels, paint_labels
 from gis.pattern_model import TextureModel, seed_posteriors, self_train
 from gis.pattern_regions import merge_small_regions, open_class
 from gis.pattern_solid import printed_shares, solid_class, solid_mask, stroke_radius
@@ -57,6 +57,9 @@ class PatternClassification:
         to printed lines) and ``sieved``.
     zone_labels
         The zone letters read inside districts (`gis.pattern_labels`).
+    texture_at_labels
+        For each letter, the code the texture gave its cell before the letters were used
+        (None off the map): where it differs, the letter overruled the texture.
     """
 
     labels: LabelArray
@@ -65,6 +68,7 @@ class PatternClassification:
     model: TextureModel
     shares: Mapping[str, float]
     zone_labels: tuple[ZoneLabel, ...] = ()
+    texture_at_labels: tuple[str | None, ...] = ()
 
 
 def classify_patterns(
@@ -167,6 +171,7 @@ def classify_patterns(
         coarse = open_class(
             coarse, cells, model.blank, round(model.scale.window / model.scale.step) | 1
         )
+    read_as = classes_at(coarse, zone_labels, model.scale.step)
     reach = LABEL_REACH * model.scale.window
     coarse = paint_labels(coarse, zone_labels, legend.codes, model.scale.step, reach)
     confidence = np.round(255 * cells.max(axis=-1)).astype(np.uint8)
@@ -182,7 +187,13 @@ def classify_patterns(
         "sieved": float(np.count_nonzero(sieved != labels)) / total,
     }
     return PatternClassification(
-        sieved.astype(np.uint8), full_confidence, legend.codes, model, shares, tuple(zone_labels)
+        sieved.astype(np.uint8),
+        full_confidence,
+        legend.codes,
+        model,
+        shares,
+        tuple(zone_labels),
+        tuple(legend.codes[value - 1] if value else None for value in read_as),
     )
 
 

@@ -123,6 +123,22 @@ def _ring_sized(box: Box) -> bool:
     return _SIDE[0] <= short and long <= _SIDE[1] and long <= _ELONGATION * short
 
 
+def classes_at(coarse: LabelArray, labels: Sequence[ZoneLabel], step: int) -> list[int]:
+    """Class value of the cell under each zone letter (0 off the map or off the grid).
+
+    Examples
+    --------
+    >>> classes_at(np.array([[1, 2]], np.uint8), [ZoneLabel("B", 4.0, 15.0, 0.9)], 10)
+    [2]
+    """
+    values = []
+    for label in labels:
+        row, col = int(label.row // step), int(label.col // step)
+        inside = 0 <= row < coarse.shape[0] and 0 <= col < coarse.shape[1]
+        values.append(int(coarse[row, col]) if inside else 0)
+    return values
+
+
 def paint_labels(
     coarse: LabelArray, labels: Sequence[ZoneLabel], codes: Sequence[str], step: int, reach: float
 ) -> LabelArray:
