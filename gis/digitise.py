@@ -57,8 +57,10 @@ class DigitiseResult:
         JSON-ready quality report: ``georef`` (method, RMS, per-GCP and leave-one-out
         residuals, suspects), ``classes`` (area, share, learned colour, mean confidence per
         code), ``pixels`` (ink, gap, unsure, outside, low-confidence shares), ``coverage``
-        (validity, gap and overlap area), ``review`` (zones under `LOW_CONFIDENCE`),
-        ``warnings`` and ``timings`` in seconds.
+        (validity, gap and overlap area), ``review`` (zones under `LOW_CONFIDENCE`, and
+        those holding a zone letter that overruled the texture), ``warnings`` and
+        ``timings`` in seconds; on pattern sheets also ``textures`` and ``zone_labels``
+        (each letter read: code, pixel, score and the code the texture gave it).
     transform
         The fitted pixel -> map transform.
     """

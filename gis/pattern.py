@@ -105,9 +105,9 @@ def classify_patterns(
        paper narrower than a window (windows over a boundary line) goes to the next
        likeliest class.
     7. Zone letters: the letters printed in rings inside districts are read by OCR,
-       constrained to the legend's codes (`gis.pattern_labels`); a letter gives its code
-       to the cells of its region within a window of it: a fine cross-hatch
-       the texture model took for a coarser one gets its own code back where it is named.
+       constrained to the legend's codes (`gis.pattern_labels`); a letter gives its code to
+       the cells of its region within a window of it: a fine cross-hatch the texture model
+       took for a coarser one gets its own code back where it is named.
     8. Edges: in a band of half a window around every change of class, a watershed on the
        printed lines (a difference of Gaussians of the ink) seeded by the confident cells
        moves the edge onto the boundary line or the pattern change (`gis.pattern_edges`).
@@ -137,9 +137,9 @@ def classify_patterns(
     Notes
     -----
     Holds the sheet's ink as float32 plus an 8-bit ridge raster, int16 markers and the
-    labels (about 9 bytes per pixel); spectra are kept per cell only. About 6 to 10 s for
+    labels (about 9 bytes per pixel); spectra are kept per cell only. About 6 to 11 s for
     an 8.7 Mpx sheet with a 48-pixel window on 2 shared cores (one FFT per cell and window
-    is most of it).
+    is most of it; reading the zone letters about 1 s).
 
     Examples
     --------
