@@ -16,6 +16,7 @@ from gis.pattern_labels import ZoneLabel, classes_at, find_zone_labels, paint_la
 from gis.pattern_model import TextureModel, seed_posteriors, self_train
 from gis.pattern_regions import merge_small_regions, open_class
 from gis.pattern_solid import printed_shares, solid_class, solid_mask, stroke_radius
+from gis.pattern_streets import fill_streets, street_mask
 from gis.raster import ArrayScan, Scan, iter_windows
 from gis.texture import F32, InkLevels, TextureScale, fit_scale, ink_levels, to_grey
 from gis.texture_spectrum import SpectrumGrid, grid_spectra, make_grid, patch_spectra
@@ -83,7 +84,10 @@ def classify_patterns(
     """Classify every pixel of a black-and-white pattern sheet by the texture of its zone.
 
     1. Greyscale, paper tone and ink levels of the sheet; ink is measured against the local
-       paper tone, so stains, yellowed paper and faint toner read alike.
+       paper tone, so stains, yellowed paper and faint toner read alike. Streets (white
+       corridors between two casing lines, with no third line beyond) are filled with the
+       mean ink around them in the ink the texture is read from (`gis.pattern_streets`):
+       their casings had made sparse hatching look cross-hatched or denser.
     2. Local power spectra of the ink on a grid of cells (`gis.texture_spectrum`): the
        share of the ink's variance in each orientation and band of spacing, the ink cover
        and its contrast; hatch direction and spacing, cross-hatch, dot screens, solid and
@@ -137,9 +141,10 @@ def classify_patterns(
     Notes
     -----
     Holds the sheet's ink as float32 plus an 8-bit ridge raster, int16 markers and the
-    labels (about 9 bytes per pixel); spectra are kept per cell only. About 6 to 11 s for
-    an 8.7 Mpx sheet with a 48-pixel window on 2 shared cores (one FFT per cell and window
-    is most of it; reading the zone letters about 1 s).
+    labels (about 9 bytes per pixel; finding the streets needs about 30 for a moment, for
+    its distance transforms and their indices); spectra are kept per cell only. About 9 to
+    14 s for an 8.7 Mpx sheet with a 48-pixel window on 2 shared cores (one FFT per cell
+    and window is most of it; finding the streets takes about 3 s, the zone letters 1 s).
 
     Examples
     --------
@@ -160,7 +165,10 @@ def classify_patterns(
     del grey
     patches = _patches(ink, legend)
     solid_entry = solid_class(patches)
-    model, cells = _learn(ink, patches, legend, levels, extent, solid_entry)
+    streets = street_mask(ink, _grids(patches)[0].window // 2)
+    texture_ink = fill_streets(ink, streets)
+    model, cells = _learn(texture_ink, patches, legend, levels, extent, solid_entry)
+    del texture_ink, streets
     coarse = np.argmax(cells, axis=-1).astype(np.uint8) + 1
     ridge = line_ridges(ink)
     solid = None if solid_entry is None else _solid_pixels(ink, patches, solid_entry, model.scale)

@@ -1,0 +1,141 @@
+"""Streets printed across a pattern sheet's districts, found and filled before texture analysis.
+
+A street is drawn as a white corridor between two thin casing lines, across whatever pattern
+its district has. In a window of sparse hatching the casings add lines of another direction
+and density: on West Hartford's sheet the sparse AA hatch read as the cross-hatched A, the
+denser B or plain paper wherever a subdivision's streets crossed it. A corridor is told from
+the gap between two hatch lines by what lies beyond its casings: a hatch repeats (another
+line within a corridor's width beyond), a street does not. Casings and corridors found are
+filled with the mean ink of the pixels around them, so that a window sees its district's
+pattern at its own density.
+"""
+
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+from scipy import ndimage
+
+F32 = npt.NDArray[np.float32]
+
+_PAPER: Final = 0.4  # ink share under which a pixel is paper
+_HALF_WIDTH: Final = (1.5, 5.0)  # half-width of a street's corridor, pixels
+_CASING: Final = 0.5  # ink share of a casing line next to the corridor
+_BEYOND: Final = 0.3  # ink share of a line beyond a casing, however faint: a hatch, not a street
+_MARGIN: Final = 2.5  # pixels beyond the corridor's half-width that the casing takes
+_BEYOND_FROM: Final = 3.0  # pixels past the half-width where what lies beyond the casing starts
+_EIGHT: Final = np.ones((3, 3), bool)
+_FILL_SIGMA: Final = 8.0  # Gaussian sigma (pixels) of the local mean ink a street is filled with
+
+
+def street_mask(ink: F32, min_length: int) -> npt.NDArray[np.bool_]:
+    """Pixels of the streets' corridors and casings.
+
+    A corridor's middle is a ridge of the distance from paper to the nearest ink, between
+    `_HALF_WIDTH` pixels from both sides; it is a street's when the ink is a line on both
+    sides (the casings) and no further line follows within one corridor width beyond
+    either casing. A street runs on: pieces shorter than `min_length` pixels (a gap in
+    faded hatching, between dots of a screen) are dropped.
+
+    Examples
+    --------
+    >>> ink = np.zeros((40, 60), np.float32)
+    >>> ink[:, ::12] = 1.0  # sparse vertical hatch
+    >>> ink[18:25, :] = 0.0  # a street across it: corridor rows 19-23, casings 18 and 24
+    >>> ink[18, :] = ink[24, :] = 1.0
+    >>> mask = street_mask(ink, 20)
+    >>> bool(mask[21, 30]), bool(mask[18, 30]), bool(mask[5, 30])
+    (True, True, False)
+    """
+    paper = ink < _PAPER
+    if not paper.any() or paper.all():
+        return np.zeros(ink.shape, bool)
+    distance, nearest = ndimage.distance_transform_edt(paper, return_indices=True)
+    ridge = distance >= ndimage.maximum_filter(distance, size=3) - 0.01
+    low, high = _HALF_WIDTH
+    rows, cols = np.nonzero(paper & ridge & (distance >= low) & (distance <= high))
+    half = distance[rows, cols].astype(np.float32)
+    across = np.stack([nearest[0][rows, cols] - rows, nearest[1][rows, cols] - cols])
+    across = (across / np.maximum(np.hypot(*across), 1e-6)).astype(np.float32)
+    street = np.ones(len(rows), bool)
+    for side in (1.0, -1.0):
+        street &= _casing(ink, rows, cols, side * across, half)
+        street &= _clear_beyond(ink, rows, cols, side * across, half)
+    return _long_parts(_widen(ink.shape, rows[street], cols[street], half[street]), min_length)
+
+
+def _long_parts(mask: npt.NDArray[np.bool_], min_length: int) -> npt.NDArray[np.bool_]:
+    """Keep the 8-connected parts of `mask` whose box is at least `min_length` long."""
+    parts, count = ndimage.label(mask, structure=_EIGHT)
+    long = np.zeros(count + 1, bool)
+    for number, box in enumerate(ndimage.find_objects(parts), start=1):
+        long[number] = box is not None and max(s.stop - s.start for s in box) >= min_length
+    result: npt.NDArray[np.bool_] = long[parts]
+    return result
+
+
+def fill_streets(ink: F32, mask: npt.NDArray[np.bool_]) -> F32:
+    """Replace the `mask` pixels by the mean ink of the unmasked pixels around them."""
+    if not mask.any():
+        return ink
+    keep = (~mask).astype(np.float32)
+    mean = ndimage.gaussian_filter(ink * keep, _FILL_SIGMA)
+    weight = ndimage.gaussian_filter(keep, _FILL_SIGMA)
+    local = mean / np.maximum(weight, 1e-3)
+    filled: F32 = np.where(mask, local, ink).astype(np.float32)
+    return filled
+
+
+def _sample(
+    ink: F32,
+    rows: npt.NDArray[np.intp],
+    cols: npt.NDArray[np.intp],
+    across: F32,
+    offset: F32,
+) -> F32:
+    """Ink at `offset` pixels from each point along its `across` direction (clipped)."""
+    height, width = ink.shape
+    at_rows = np.clip(np.round(rows + across[0] * offset).astype(np.intp), 0, height - 1)
+    at_cols = np.clip(np.round(cols + across[1] * offset).astype(np.intp), 0, width - 1)
+    values: F32 = ink[at_rows, at_cols]
+    return values
+
+
+def _casing(
+    ink: F32, rows: npt.NDArray[np.intp], cols: npt.NDArray[np.intp], across: F32, half: F32
+) -> npt.NDArray[np.bool_]:
+    """Whether a line bounds the corridor on this side, at its half-width (or a pixel on)."""
+    near = _sample(ink, rows, cols, across, half)
+    far = _sample(ink, rows, cols, across, half + 1.0)
+    inked: npt.NDArray[np.bool_] = np.maximum(near, far) > _CASING
+    return inked
+
+
+def _clear_beyond(
+    ink: F32, rows: npt.NDArray[np.intp], cols: npt.NDArray[np.intp], across: F32, half: F32
+) -> npt.NDArray[np.bool_]:
+    """Whether no further line lies within one corridor width beyond the casing."""
+    found = np.zeros(len(rows), bool)
+    for step in np.arange(_BEYOND_FROM, _BEYOND_FROM + 2 * _HALF_WIDTH[1] + 1.0):
+        within = step <= 2 * half + _BEYOND_FROM
+        found |= within & (_sample(ink, rows, cols, across, half + step) > _BEYOND)
+    clear: npt.NDArray[np.bool_] = ~found
+    return clear
+
+
+def _widen(
+    shape: tuple[int, ...],
+    rows: npt.NDArray[np.intp],
+    cols: npt.NDArray[np.intp],
+    half: F32,
+) -> npt.NDArray[np.bool_]:
+    """Pixels within each corridor middle's half-width plus `_MARGIN` of it."""
+    middles = np.ones(shape, bool)
+    middles[rows, cols] = False
+    if middles.all():
+        return np.zeros(shape, bool)
+    halves = np.zeros(shape, np.float32)
+    halves[rows, cols] = half
+    distance, nearest = ndimage.distance_transform_edt(middles, return_indices=True)
+    mask: npt.NDArray[np.bool_] = distance <= halves[nearest[0], nearest[1]] + _MARGIN
+    return mask
