@@ -14,16 +14,17 @@ from affine import Affine
 from rasterio.features import rasterize
 from shapely.geometry.base import BaseGeometry
 
-from gis.classify import Classification, classify
+from gis.classify import classify
+from gis.digitise_report import Classified, build_report
 from gis.errors import DigitiseError
 from gis.frame import MapFrame, clear_outside, find_frame
 from gis.gcps import GroundControlPoints
 from gis.georef import FittedTransform, fit_transform
 from gis.legend import Legend
-from gis.outline_codes import OutlineClassification, classify_outline
-from gis.pattern import PatternClassification, classify_patterns
+from gis.outline_codes import classify_outline
+from gis.pattern import classify_patterns
 from gis.raster import DEFAULT_MAX_PIXELS, ArrayScan, Scan, open_scan
-from gis.topology import clean_zones, coverage_report
+from gis.topology import clean_zones
 from gis.types import (
     SHEET_STYLES,
     TRANSFORM_METHODS,
@@ -33,12 +34,6 @@ from gis.types import (
     TransformMethod,
 )
 from gis.vectorise import ZoneRegion, polygonise
-
-LOW_CONFIDENCE: Final = 0.5
-"""Pixels and zones below this confidence are reported as uncertain."""
-
-Classified = Classification | PatternClassification | OutlineClassification
-"""What a sheet's pixels were classified into, by style."""
 
 GREY_CHROMA: Final = 12
 """Median chroma (max minus min channel, 0..255) under which a sheet counts as grey."""
@@ -57,10 +52,11 @@ class DigitiseResult:
         JSON-ready quality report: ``georef`` (method, RMS, per-GCP and leave-one-out
         residuals, suspects), ``classes`` (area, share, learned colour, mean confidence per
         code), ``pixels`` (ink, gap, unsure, outside, low-confidence shares), ``coverage``
-        (validity, gap and overlap area), ``review`` (zones under `LOW_CONFIDENCE`, and
-        those holding a zone letter that overruled the texture), ``warnings`` and
-        ``timings`` in seconds; on pattern sheets also ``textures`` and ``zone_labels``
-        (each letter read: code, pixel, score and the code the texture gave it).
+        (validity, gap and overlap area), ``review`` (zones under
+        `gis.digitise_report.LOW_CONFIDENCE`, and those holding a zone letter that
+        overruled the texture), ``warnings`` and ``timings`` in seconds; on pattern
+        sheets also ``textures`` and ``zone_labels`` (each letter read: code, pixel,
+        score and the code the texture gave it).
     transform
         The fitted pixel -> map transform.
     """
@@ -180,7 +176,7 @@ def digitise(
         )
     if not zones:
         raise DigitiseError("no zone was found on the scan: check the legend colours or samples")
-    report = _report(zones, classes, transform, timings)
+    report = build_report(zones, classes, transform, timings)
     report["frame"] = None if found is None else found.to_report()
     return DigitiseResult(tuple(zones), report, transform)
 
@@ -315,159 +311,3 @@ def _timer(timings: dict[str, float], name: str) -> Iterator[None]:
     start = time.perf_counter()
     yield
     timings[name] = round(time.perf_counter() - start, 3)
-
-
-def _report(
-    zones: list[ZoneRegion],
-    classes: Classified,
-    transform: FittedTransform,
-    timings: Mapping[str, float],
-) -> dict[str, Any]:
-    georef = transform.report
-    coverage = coverage_report([zone.geometry for zone in zones])
-    areas = dict.fromkeys(classes.codes, 0.0)
-    for zone in zones:
-        areas[zone.code] += zone.geometry.area
-    total = max(sum(areas.values()), 1e-300)
-    low = _low_confidence_share(classes)
-    review = [i for i, zone in enumerate(zones) if zone.confidence < LOW_CONFIDENCE]
-    warnings = [f"GCP {i} looks misplaced (leave-one-out error)" for i in georef.suspects]
-    warnings += [f"zone code {c} was not found on the scan" for c, a in areas.items() if a == 0]
-    if low > 0.1:
-        warnings.append(f"{low:.0%} of the map was classified with low confidence")
-    if isinstance(classes, OutlineClassification):
-        flagged, notes = _outline_review(zones, classes, transform)
-        review = sorted(set(review) | flagged)
-        warnings += notes
-    if isinstance(classes, PatternClassification):
-        flagged, notes = _letter_review(zones, classes, transform)
-        review = sorted(set(review) | flagged)
-        warnings += notes
-    return {
-        "georef": {
-            "method": georef.method,
-            "rms_m": georef.rms,
-            "loo_rms_m": georef.loo_rms,
-            "residuals_m": georef.magnitudes.round(4).tolist(),
-            "suspects": list(georef.suspects),
-            "pixel_size_m": georef.pixel_size,
-        },
-        "classes": {
-            code: {"area_m2": area, "share": area / total, "zones": _count(zones, code)}
-            for code, area in areas.items()
-        },
-        **_learned(classes),
-        "pixels": {**classes.shares, "low_confidence": low},
-        "coverage": {
-            "valid": coverage.valid,
-            "gap_m2": coverage.gap_area,
-            "overlap_m2": coverage.overlap_area,
-        },
-        "confidence": _confidence_stats(zones),
-        "review": review,
-        "warnings": warnings,
-        "timings": dict(timings),
-    }
-
-
-def _low_confidence_share(classes: Classified) -> float:
-    """Share of the map's pixels (labels > 0) below `LOW_CONFIDENCE`, without copying them."""
-    map_pixels = classes.labels > 0
-    low = np.count_nonzero(map_pixels & (classes.confidence < LOW_CONFIDENCE * 255))
-    return float(low) / max(int(np.count_nonzero(map_pixels)), 1)
-
-
-def _count(zones: list[ZoneRegion], code: str) -> int:
-    return sum(zone.code == code for zone in zones)
-
-
-def _letter_review(
-    zones: list[ZoneRegion], classes: PatternClassification, transform: FittedTransform
-) -> tuple[set[int], list[str]]:
-    """Zones holding a zone letter that overruled the texture around it; warnings."""
-    overruled = [
-        (label.col + 0.5, label.row + 0.5)
-        for label, texture in zip(classes.zone_labels, classes.texture_at_labels, strict=True)
-        if texture is not None and texture != label.code
-    ]
-    if not overruled:
-        return set(), []
-    points = shapely.points(transform.apply(np.array(overruled)))
-    flagged = {i for i, zone in enumerate(zones) if shapely.intersects(zone.geometry, points).any()}
-    note = (
-        f"{len(overruled)} zone letter(s) named another zone than the texture read around "
-        f"them, and their code was given there (zone_labels: code vs texture); review zones "
-        f"{sorted(flagged)}"
-    )
-    return flagged, [note]
-
-
-def _outline_review(
-    zones: list[ZoneRegion], classes: OutlineClassification, transform: FittedTransform
-) -> tuple[set[int], list[str]]:
-    """Zones holding a face whose label could not be read or was read two ways; warnings."""
-    both = np.concatenate([classes.unlabelled_points, classes.conflict_points])
-    points = shapely.points(transform.apply(both))
-    flagged = {i for i, zone in enumerate(zones) if shapely.intersects(zone.geometry, points).any()}
-    notes = []
-    if count := len(classes.unlabelled_points):
-        notes.append(
-            f"{count} area(s) had no readable label and took a neighbour's code with "
-            f"confidence 0 (ocr.unlabelled); review zones {sorted(flagged)}"
-        )
-    if classes.ocr["conflicts"]:
-        notes.append(
-            f"{len(classes.ocr['conflicts'])} area(s) showed conflicting labels: the most "
-            "voted was taken with lowered confidence (ocr.conflicts)"
-        )
-    if dropped := classes.ocr["edge_faces_off_map"]:
-        notes.append(
-            f"no map frame was found: {dropped} area(s) at the scan's edge with no label "
-            "were left off the map (the paper's margin?); check the coverage's extent"
-        )
-    return flagged, notes
-
-
-def _learned(classes: Classified) -> dict[str, Any]:
-    if isinstance(classes, OutlineClassification):
-        return {"ocr": dict(classes.ocr)}
-    if isinstance(classes, PatternClassification):
-        texture = classes.model
-        return {
-            "textures": {
-                "period_px": texture.scale.period,
-                "window_px": texture.scale.window,
-                "step_px": texture.scale.step,
-                "blank": None if texture.blank is None else texture.codes[texture.blank - 1],
-                "means": {
-                    c: m.round(3).tolist()
-                    for c, m in zip(texture.codes, texture.means, strict=True)
-                },
-            },
-            "zone_labels": [
-                {
-                    "code": z.code,
-                    "pixel": [round(z.col), round(z.row)],
-                    "score": z.score,
-                    "texture": texture,
-                }
-                for z, texture in zip(classes.zone_labels, classes.texture_at_labels, strict=True)
-            ],
-        }
-    model = classes.model
-    return {
-        "colours": {
-            code: model.means[model.classes == value].mean(axis=0).round(1).tolist()
-            for value, code in enumerate(classes.codes, start=1)
-            if (model.classes == value).any()
-        }
-    }
-
-
-def _confidence_stats(zones: list[ZoneRegion]) -> dict[str, float]:
-    values = np.array([zone.confidence for zone in zones])
-    weights = np.array([zone.geometry.area for zone in zones])
-    return {
-        "min": float(values.min()),
-        "mean_by_area": float(np.average(values, weights=weights)),
-    }

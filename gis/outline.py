@@ -10,6 +10,7 @@ from rasterio.features import rasterize
 from scipy import ndimage
 from shapely.geometry import Polygon
 
+from gis.components import label_spans
 from gis.ocr import otsu_threshold
 from gis.raster import ArrayScan, Scan, iter_windows
 from gis.types import RGBImage
@@ -18,7 +19,6 @@ Faces = npt.NDArray[np.int32]
 """(height, width) face ids: 0 for none (a line pixel, or off the map), faces from 1."""
 
 _LUMA: Final = np.array([0.299, 0.587, 0.114], np.float32)
-_EIGHT: Final = np.ones((3, 3), bool)
 _FOUR: Final = ndimage.generate_binary_structure(2, 1)
 _DARK_RANGE: Final = (0.35, 0.6)  # line-core threshold bounds, from dark ink towards paper
 _OUTSIDE_SHARE: Final = 0.5  # share of a face off the frame that makes it off the map
@@ -102,15 +102,12 @@ def find_ink(grey: npt.NDArray[np.uint8], *, min_line_px: int | None = None) -> 
     line_core = int(np.clip(otsu_threshold(np.bincount(core[marks], minlength=256)), low, high))
     marks &= core <= line_core
     del core
-    components, count = ndimage.label(marks, structure=_EIGHT)
-    spans = np.array(
-        [max(r.stop - r.start, c.stop - c.start) for r, c in ndimage.find_objects(components)]
-        or [0]
-    )
+    components, spans = label_spans(marks)
     if min_line_px is None:
-        letters = spans[spans >= 4]
+        letters = spans[1:][spans[1:] >= 4]
         min_line_px = max(24, int(3 * np.percentile(letters, 75))) if len(letters) else 24
-    is_line = np.concatenate([[False], spans >= min_line_px])[: count + 1]
+    is_line = spans >= min_line_px
+    is_line[0] = False
     lines = is_line[components]
     del components
     text = marks & ~lines

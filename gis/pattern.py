@@ -165,9 +165,10 @@ def classify_patterns(
     del grey
     patches = _patches(ink, legend)
     solid_entry = solid_class(patches)
-    streets = street_mask(ink, _grids(patches)[0].window // 2)
+    grids = _grids(patches)
+    streets = street_mask(ink, grids[0].window // 2)
     texture_ink = fill_streets(ink, streets)
-    model, cells = _learn(texture_ink, patches, legend, levels, extent, solid_entry)
+    model, cells = _learn(texture_ink, patches, grids, legend, levels, extent, solid_entry)
     del texture_ink, streets
     coarse = np.argmax(cells, axis=-1).astype(np.uint8) + 1
     ridge = line_ridges(ink)
@@ -208,6 +209,7 @@ def classify_patterns(
 def _learn(
     ink: F32,
     patches: list[list[F32]],
+    grids: tuple[TextureScale, SpectrumGrid, SpectrumGrid],
     legend: Legend,
     levels: InkLevels,
     extent: npt.NDArray[np.bool_] | None,
@@ -215,9 +217,10 @@ def _learn(
 ) -> tuple[TextureModel, F32]:
     """Seed the texture model from the samples, self-train it on the map; cell posteriors.
 
-    `solid` is the index of the solid entry, if any: like plain paper, it has no texture.
+    `grids` are the scale, seed grid and map grid fitted to the samples (`_grids`); `solid`
+    is the index of the solid entry, if any: like plain paper, it has no texture.
     """
-    scale, seed_grid, map_grid = _grids(patches)
+    scale, seed_grid, map_grid = grids
     inside = _inside_cells(extent, ink.shape, scale.step)
     blank = _blank_entry(patches)
     untextured = (solid, None if blank is None else blank - 1)

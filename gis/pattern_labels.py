@@ -131,12 +131,8 @@ def classes_at(coarse: LabelArray, labels: Sequence[ZoneLabel], step: int) -> li
     >>> classes_at(np.array([[1, 2]], np.uint8), [ZoneLabel("B", 4.0, 15.0, 0.9)], 10)
     [2]
     """
-    values = []
-    for label in labels:
-        row, col = int(label.row // step), int(label.col // step)
-        inside = 0 <= row < coarse.shape[0] and 0 <= col < coarse.shape[1]
-        values.append(int(coarse[row, col]) if inside else 0)
-    return values
+    cells = [_cell(label, step, coarse.shape) for label in labels]
+    return [0 if cell is None else int(coarse[cell]) for cell in cells]
 
 
 def paint_labels(
@@ -163,9 +159,10 @@ def paint_labels(
     result = coarse.copy()
     radius = reach / step
     for label in labels:
-        row, col = int(label.row // step), int(label.col // step)
-        if not (0 <= row < coarse.shape[0] and 0 <= col < coarse.shape[1]) or not coarse[row, col]:
+        cell = _cell(label, step, coarse.shape)
+        if cell is None or not coarse[cell]:
             continue
+        row, col = cell
         box = _disc_box(row, col, radius, coarse.shape)
         rows, cols = np.mgrid[box]
         distance = np.hypot(rows - row, cols - col)
@@ -177,6 +174,12 @@ def paint_labels(
         nearest[box][closer] = distance[closer]
         result[box][closer] = list(codes).index(label.code) + 1
     return result
+
+
+def _cell(label: ZoneLabel, step: int, shape: tuple[int, ...]) -> tuple[int, int] | None:
+    """Return the grid cell under a letter, or None when it lies off the grid."""
+    row, col = int(label.row // step), int(label.col // step)
+    return (row, col) if 0 <= row < shape[0] and 0 <= col < shape[1] else None
 
 
 def _disc_box(row: int, col: int, radius: float, shape: tuple[int, ...]) -> Box:

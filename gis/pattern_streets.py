@@ -16,6 +16,8 @@ import numpy as np
 import numpy.typing as npt
 from scipy import ndimage
 
+from gis.components import label_spans
+
 F32 = npt.NDArray[np.float32]
 
 _PAPER: Final = 0.4  # ink share under which a pixel is paper
@@ -24,7 +26,6 @@ _CASING: Final = 0.5  # ink share of a casing line next to the corridor
 _BEYOND: Final = 0.3  # ink share of a line beyond a casing, however faint: a hatch, not a street
 _MARGIN: Final = 2.5  # pixels beyond the corridor's half-width that the casing takes
 _BEYOND_FROM: Final = 3.0  # pixels past the half-width where what lies beyond the casing starts
-_EIGHT: Final = np.ones((3, 3), bool)
 _FILL_SIGMA: Final = 8.0  # Gaussian sigma (pixels) of the local mean ink a street is filled with
 
 
@@ -66,10 +67,9 @@ def street_mask(ink: F32, min_length: int) -> npt.NDArray[np.bool_]:
 
 def _long_parts(mask: npt.NDArray[np.bool_], min_length: int) -> npt.NDArray[np.bool_]:
     """Keep the 8-connected parts of `mask` whose box is at least `min_length` long."""
-    parts, count = ndimage.label(mask, structure=_EIGHT)
-    long = np.zeros(count + 1, bool)
-    for number, box in enumerate(ndimage.find_objects(parts), start=1):
-        long[number] = box is not None and max(s.stop - s.start for s in box) >= min_length
+    parts, spans = label_spans(mask)
+    long = spans >= min_length
+    long[0] = False
     result: npt.NDArray[np.bool_] = long[parts]
     return result
 

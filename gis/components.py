@@ -1,0 +1,35 @@
+"""Connected parts of a mask and how long each one runs."""
+
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+from scipy import ndimage
+
+EIGHT: Final = np.ones((3, 3), bool)
+"""8-connectivity: pixels touching at a corner belong to one part (a diagonal stroke)."""
+
+
+def label_spans(
+    mask: npt.NDArray[np.bool_],
+) -> tuple[npt.NDArray[np.signedinteger], npt.NDArray[np.intp]]:
+    """Label the 8-connected parts of `mask` and measure the longer side of each one's box.
+
+    Returns the (height, width) part numbers (0 off the mask) and, indexed by part number,
+    the longer side of its bounding box in pixels (0 for index 0): a line runs long, a
+    letter or a dot does not.
+
+    Examples
+    --------
+    >>> mask = np.zeros((4, 9), bool)
+    >>> mask[1, :7] = mask[3, 8] = True
+    >>> parts, spans = label_spans(mask)
+    >>> spans.tolist()
+    [0, 7, 1]
+    """
+    parts, count = ndimage.label(mask, structure=EIGHT)
+    spans = np.zeros(count + 1, np.intp)
+    for number, box in enumerate(ndimage.find_objects(parts), start=1):
+        if box is not None:
+            spans[number] = max(piece.stop - piece.start for piece in box)
+    return parts, spans
