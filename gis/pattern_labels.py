@@ -16,6 +16,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 from scipy import ndimage
+from skimage.morphology import convex_hull_image
 
 from gis.ocr import LabelReader, LabelReading
 from gis.pattern_regions import class_regions
@@ -32,6 +33,7 @@ _SIDE = (10, 160)  # a ring's box sides, pixels: from a lone small capital to a 
 _ELONGATION = 3.5  # longest over shortest side of a ring's box: not a street
 _FILL = 0.6  # least share of its box a ring's inside fills (an ellipse fills 0.79)
 _LETTERS = (0.04, 0.5)  # share of a ring's inside that the letters cover
+_NOTCH = 0.03  # least share of a ring's inside that a notch left by a letter covers
 _SIDEWAYS = 1.3  # a ring this many times taller than wide holds a word turned sideways
 
 
@@ -113,7 +115,26 @@ def _rings(paper: npt.NDArray[np.bool_]) -> Iterator[tuple[Box, npt.NDArray[np.b
         area = int(np.count_nonzero(inside))
         letters = (area - int(np.count_nonzero(own))) / area
         if area >= _FILL * own.size and _LETTERS[0] <= letters <= _LETTERS[1]:
-            yield box, inside
+            yield box, _with_notches(own, inside)
+
+
+def _with_notches(
+    own: npt.NDArray[np.bool_], inside: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.bool_]:
+    """Give back to a ring's inside the letters that touch the ring.
+
+    A letter touching its ring is ink joined to the ring, so it is no hole of the paper and
+    would be cut from the crop ("AA" read as "A"). It leaves a notch in the paper: a piece
+    of the paper's convex hull (less the two pixels along its rim, where the ring line
+    runs) outside the filled inside, as large as a letter. Such pieces are kept.
+    """
+    hull = convex_hull_image(own)  # type: ignore[no-untyped-call]
+    notches, count = ndimage.label(ndimage.binary_erosion(hull, iterations=2) & ~inside)
+    if not count:
+        return inside
+    sizes = np.bincount(notches.ravel())
+    letters = np.flatnonzero(sizes >= _NOTCH * np.count_nonzero(inside))
+    return inside | np.isin(notches, letters[letters > 0])
 
 
 def _ring_sized(box: Box) -> bool:

@@ -47,6 +47,18 @@ def test_a_word_turned_sideways_in_a_standing_ring_is_read():
     assert abs(labels[0].col - 197) <= 3 and abs(labels[0].row - 135) <= 3
 
 
+def test_a_letter_touching_its_ring_is_still_read():
+    image = Image.fromarray(_hatched_sheet([]))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((160, 120, 220, 150), fill=235, outline=40, width=2)
+    font = ImageFont.load_default(size=18)
+    draw.text((163, 135), "AA", fill=40, font=font, anchor="lm")  # the first A meets the ring
+    grey = np.asarray(image)
+    ink = np.clip((235.0 - grey) / 195.0, 0, 1).astype(np.float32)
+    labels = find_zone_labels(grey, ink, ("A", "AA", "AAA"))
+    assert [label.code for label in labels] == ["AA"]
+
+
 def test_a_letter_reaches_its_own_region_only_and_the_nearer_letter_wins():
     coarse = np.ones((8, 10), np.uint8)  # district A
     coarse[:, 7:] = 2  # district B to the right, within the G's reach
