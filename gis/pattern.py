@@ -13,6 +13,7 @@ from gis.errors import ClassifyError
 from gis.legend import Legend, PixelBox
 from gis.pattern_edges import keep_solid_ink, line_ridges, refine_edges, upsample
 from gis.pattern_labels import ZoneLabel, classes_at, find_zone_labels, paint_labels
+from gis.pattern_lined import class_lines, orientation_power, unpaper_lined_regions
 from gis.pattern_model import TextureModel, seed_posteriors, self_train
 from gis.pattern_regions import merge_small_regions, open_class
 from gis.pattern_solid import printed_shares, solid_class, solid_mask, stroke_radius
@@ -108,28 +109,33 @@ def classify_patterns(
        most texture evidence over it (`gis.pattern_regions.merge_small_regions`); plain
        paper narrower than a window (windows over a boundary line) goes to the next
        likeliest class.
-    7. Zone letters: the letters printed in rings inside districts are read by OCR,
+    7. Lined paper: a plain-paper region most of whose cells carry the hatch lines of a
+       neighbouring class (power in its orientation nearer its level than paper's) is that
+       class's: a sparse hatching crowded by streets and names looks more like the broad
+       paper class, learned on paper full of streets, than like its own open stretches
+       (`gis.pattern_lined`).
+    8. Zone letters: the letters printed in rings inside districts are read by OCR,
        constrained to the legend's codes (`gis.pattern_labels`); a letter gives its code to
        the cells of its region within a window of it: a fine cross-hatch the texture model
        took for a coarser one gets its own code back where it is named.
-    8. Edges: in a band of half a window around every change of class, a watershed on the
+    9. Edges: in a band of half a window around every change of class, a watershed on the
        printed lines (a difference of Gaussians of the ink) seeded by the confident cells
        moves the edge onto the boundary line or the pattern change (`gis.pattern_edges`).
-    9. Solid fill: where one key entry is solid ink, ink areas wider than any stroke (or
-       crossing of strokes) of the other entries' samples, and the white lines across them,
-       are that entry's, whatever the window said: a solid strip narrower than the window,
-       crossed by streets, looks like a thick grid to it (`gis.pattern_solid`); and only
-       those areas and the white they enclose are: what else the window gave the solid
-       entry beside a fill is flooded from the neighbouring classes
-       (`gis.pattern_edges.keep_solid_ink`).
-    10. Regions under `min_region_px` join their largest neighbour (GDAL sieve).
+    10. Solid fill: where one key entry is solid ink, ink areas wider than any stroke (or
+        crossing of strokes) of the other entries' samples, and the white lines across them,
+        are that entry's, whatever the window said: a solid strip narrower than the window,
+        crossed by streets, looks like a thick grid to it (`gis.pattern_solid`); and only
+        those areas and the white they enclose are: what else the window gave the solid
+        entry beside a fill is flooded from the neighbouring classes
+        (`gis.pattern_edges.keep_solid_ink`).
+    11. Regions under `min_region_px` join their largest neighbour (GDAL sieve).
 
     Parameters
     ----------
     extent
         Optional (height, width) mask of the plan's extent (the municipal limit).
     read_labels
-        Whether to read the zone letters inside districts (step 7; needs tesseract).
+        Whether to read the zone letters inside districts (step 8; needs tesseract).
 
     Raises
     ------
@@ -168,8 +174,11 @@ def classify_patterns(
     grids = _grids(patches)
     streets = street_mask(ink, grids[0].window // 2)
     texture_ink = fill_streets(ink, streets)
-    model, cells = _learn(texture_ink, patches, grids, legend, levels, extent, solid_entry)
-    del texture_ink, streets
+    model, cells, features = _learn(
+        texture_ink, patches, grids, legend, levels, extent, solid_entry
+    )
+    power = orientation_power(features, grids[2].bands)
+    del texture_ink, streets, features
     coarse = np.argmax(cells, axis=-1).astype(np.uint8) + 1
     ridge = line_ridges(ink)
     solid = None if solid_entry is None else _solid_pixels(ink, patches, solid_entry, model.scale)
@@ -180,6 +189,9 @@ def classify_patterns(
         coarse = open_class(
             coarse, cells, model.blank, round(model.scale.window / model.scale.step) | 1
         )
+    if model.blank is not None:
+        lines = class_lines(power, cells, model.blank)
+        coarse = unpaper_lined_regions(coarse, power, lines, model.blank)
     read_as = classes_at(coarse, zone_labels, model.scale.step)
     reach = LABEL_REACH * model.scale.window
     coarse = paint_labels(coarse, zone_labels, legend.codes, model.scale.step, reach)
@@ -214,8 +226,10 @@ def _learn(
     levels: InkLevels,
     extent: npt.NDArray[np.bool_] | None,
     solid: int | None,
-) -> tuple[TextureModel, F32]:
-    """Seed the texture model from the samples, self-train it on the map; cell posteriors.
+) -> tuple[TextureModel, F32, F32]:
+    """Seed the texture model from the samples, self-train it on the map.
+
+    Returns the model, the cells' smoothed posteriors and their spectra.
 
     `grids` are the scale, seed grid and map grid fitted to the samples (`_grids`); `solid`
     is the index of the solid entry, if any: like plain paper, it has no texture.
@@ -245,7 +259,8 @@ def _learn(
         levels,
         blank,
     )
-    return self_train(features, seeds, inside, fallback, base)
+    model, posteriors = self_train(features, seeds, inside, fallback, base)
+    return model, posteriors, features
 
 
 def _blank_entry(patches: list[list[F32]]) -> int | None:

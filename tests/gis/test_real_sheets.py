@@ -30,9 +30,11 @@ from tests.gis.real_sheets import letters_named_right, load_sheet, run_sheet
 # no third line beyond) filled with the ink around them before the texture is read: West
 # Hartford 0.873, 0.505, 1.26x (AA 0.42 -> 0.69, B 0.62 -> 0.71; G 0.14 -> 0.07); Bloomfield
 # 0.952, 0.845, 0.97x. With a letter that touches its ring kept in the crop (an "AA" had
-# been read as "A"): 31 letters, 30 right; the same scores.
+# been read as "A"): 31 letters, 30 right; the same scores. With plain-paper regions that
+# mostly carry a neighbour's hatch lines given to it (gis.pattern_lined): West Hartford
+# 0.883, 0.515, 1.15x (AAA 0.87 -> 0.91, AA 0.69 -> 0.72); Bloomfield 0.953, 0.845, 0.90x.
 FLOORS = {
-    "west-hartford-1958": (0.86, 0.49, 1.4),
+    "west-hartford-1958": (0.875, 0.505, 1.25),
     "bloomfield-1958": (0.93, 0.82, 1.1),
 }
 LETTERS = {"west-hartford-1958": 28, "bloomfield-1958": 0}  # zone letters read at least
