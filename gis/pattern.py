@@ -17,7 +17,7 @@ from gis.pattern_lined import class_lines, orientation_power, unpaper_lined_regi
 from gis.pattern_model import TextureModel, seed_posteriors, self_train
 from gis.pattern_regions import merge_small_regions, open_class
 from gis.pattern_solid import printed_shares, solid_class, solid_mask, stroke_radius
-from gis.pattern_streets import fill_streets, street_mask
+from gis.pattern_streets import WIDEST_HALF, fill_streets, street_mask
 from gis.raster import ArrayScan, Scan, iter_windows
 from gis.texture import F32, InkLevels, TextureScale, fit_scale, ink_levels, to_grey
 from gis.texture_spectrum import SpectrumGrid, grid_spectra, make_grid, patch_spectra
@@ -122,12 +122,12 @@ def classify_patterns(
        printed lines (a difference of Gaussians of the ink) seeded by the confident cells
        moves the edge onto the boundary line or the pattern change (`gis.pattern_edges`).
     10. Solid fill: where one key entry is solid ink, ink areas wider than any stroke (or
-        crossing of strokes) of the other entries' samples, and the white lines across them,
-        are that entry's, whatever the window said: a solid strip narrower than the window,
-        crossed by streets, looks like a thick grid to it (`gis.pattern_solid`); and only
-        those areas and the white they enclose are: what else the window gave the solid
-        entry beside a fill is flooded from the neighbouring classes
-        (`gis.pattern_edges.keep_solid_ink`).
+        crossing of strokes) of the other entries' samples, and the white lines across and
+        between them (up to the widest street), are that entry's, whatever the window
+        said: a solid strip narrower than the window, crossed by streets, looks like a
+        thick grid to it (`gis.pattern_solid`); and only those areas and the white they
+        enclose are: what else the window gave the solid entry beside a fill is flooded
+        from the neighbouring classes (`gis.pattern_edges.keep_solid_ink`).
     11. Regions under `min_region_px` join their largest neighbour (GDAL sieve).
 
     Parameters
@@ -280,12 +280,14 @@ def _solid_pixels(
 
     `solid` is the solid entry's index. Too wide means a disc fits in it that is larger (by
     a pixel of print spread) than any that fits in the ink of the other entries' samples;
-    areas under a quarter of an analysis window are left to the texture classes (boundary
-    dots, lettering).
+    areas under a square a quarter of an analysis window wide are left to the texture
+    classes (boundary dots, a grid's crossings printed thick). Streets across and between
+    solid strips are closed over.
     """
     others = [patch for index, boxes in enumerate(patches) if index != solid for patch in boxes]
     radius = stroke_radius(others) + 1.0
-    return solid + 1, solid_mask(ink, radius, scale.window**2 // 4)
+    area = (scale.window // 4) ** 2
+    return solid + 1, solid_mask(ink, radius, area, max(radius, WIDEST_HALF))
 
 
 def _grids(patches: list[list[F32]]) -> tuple[TextureScale, SpectrumGrid, SpectrumGrid]:

@@ -56,12 +56,13 @@ def stroke_radius(patches: Sequence[F32]) -> float:
     return widest
 
 
-def solid_mask(ink: F32, radius: float, min_area: int) -> npt.NDArray[np.bool_]:
+def solid_mask(ink: F32, radius: float, min_area: int, gap: float) -> npt.NDArray[np.bool_]:
     """Pixels of the ink areas wider than `2 * radius` (an opening), gaps closed.
 
-    Areas under `min_area` pixels (a boundary dot, a letter stroke) are dropped; gaps
-    narrower than `2 * radius` (a street or parcel line printed white across a solid strip)
-    are closed, as the district runs on under them.
+    Areas under `min_area` pixels (a boundary dot, a thick crossing of grid lines) are
+    dropped; white gaps narrower than `2 * gap` (a street or parcel line printed across a
+    solid strip, or a street between two strips of it) are closed, as the district runs on
+    under them.
     """
     inked = ink > _INKED
     cores = ndimage.distance_transform_edt(inked) > radius
@@ -74,8 +75,10 @@ def solid_mask(ink: F32, radius: float, min_area: int) -> npt.NDArray[np.bool_]:
     sizes = np.bincount(found.ravel())
     keep = sizes >= min_area
     keep[0] = False
-    kept = keep[found]
-    result: npt.NDArray[np.bool_] = ndimage.binary_closing(kept, structure=_disc(radius))
+    margin = int(np.ceil(gap))
+    kept = np.pad(keep[found], margin)  # a strip at the sheet's edge is not eroded away
+    closed = ndimage.binary_closing(kept, structure=_disc(gap))
+    result: npt.NDArray[np.bool_] = closed[margin:-margin, margin:-margin]
     return result
 
 

@@ -28,6 +28,9 @@ _MARGIN: Final = 2.5  # pixels beyond the corridor's half-width that the casing 
 _BEYOND_FROM: Final = 3.0  # pixels past the half-width where what lies beyond the casing starts
 _FILL_SIGMA: Final = 8.0  # Gaussian sigma (pixels) of the local mean ink a street is filled with
 
+WIDEST_HALF: Final = _HALF_WIDTH[1] + _MARGIN
+"""Half the width (pixels) of the widest street this module finds, casings included."""
+
 
 def street_mask(ink: F32, min_length: int) -> npt.NDArray[np.bool_]:
     """Pixels of the streets' corridors and casings.

@@ -38,8 +38,18 @@ def test_a_strip_crossed_by_a_street_is_solid_and_a_thick_grid_is_not():
     ink[40:70, 48:51] = 0.0  # ... crossed by a white street 3 px wide
     ink[10:14, 10:14] = 1.0  # a boundary dot
     radius = stroke_radius([_grid((48, 48), 16, 6)]) + 1.0
-    mask = solid_mask(ink, radius, min_area=200)
+    mask = solid_mask(ink, radius, min_area=200, gap=radius)
     assert mask[40:70, 8:92].mean() > 0.95  # the strip ...
     assert mask[44:66, 48:51].all()  # ... and the street across it
     assert not mask[:, 100:].any()  # no grid
     assert not mask[:30].any()  # no dot
+
+
+def test_a_street_between_two_solid_strips_is_closed_over_and_a_wide_gap_is_not():
+    ink = np.zeros((120, 200), np.float32)
+    ink[10:30, 10:190] = ink[42:62, 10:190] = 1.0  # two strips, a 12 px street between them
+    ink[92:112, 10:190] = 1.0  # a third, 30 px further on
+    mask = solid_mask(ink, 4.0, min_area=200, gap=7.5)
+    assert mask[30:42, 20:180].all()  # the street is the strips' district
+    assert not mask[66:88].any()  # the wide gap is another district's
+    assert mask[10:30, 14:186].all() and mask[92:112, 14:186].all()  # corners are rounded
