@@ -39,7 +39,9 @@ def street_mask(ink: F32, min_length: int) -> npt.NDArray[np.bool_]:
     `_HALF_WIDTH` pixels from both sides; it is a street's when the ink is a line on both
     sides (the casings) and no further line follows within one corridor width beyond
     either casing. A street runs on: pieces shorter than `min_length` pixels (a gap in
-    faded hatching, between dots of a screen) are dropped.
+    faded hatching, between dots of a screen) are dropped, and a corridor middle with its
+    two casings is a street's where it carries on from one, even with a line beyond (a
+    hatch line running close by).
 
     Examples
     --------
@@ -61,11 +63,38 @@ def street_mask(ink: F32, min_length: int) -> npt.NDArray[np.bool_]:
     half = distance[rows, cols].astype(np.float32)
     across = np.stack([nearest[0][rows, cols] - rows, nearest[1][rows, cols] - cols])
     across = (across / np.maximum(np.hypot(*across), 1e-6)).astype(np.float32)
-    street = np.ones(len(rows), bool)
+    cased = np.ones(len(rows), bool)
+    clear = np.ones(len(rows), bool)
     for side in (1.0, -1.0):
-        street &= _casing(ink, rows, cols, side * across, half)
-        street &= _clear_beyond(ink, rows, cols, side * across, half)
-    return _long_parts(_widen(ink.shape, rows[street], cols[street], half[street]), min_length)
+        cased &= _casing(ink, rows, cols, side * across, half)
+        clear &= _clear_beyond(ink, rows, cols, side * across, half)
+    street = cased & clear
+    found = _long_parts(_widen(ink.shape, rows[street], cols[street], half[street]), min_length)
+    on = _continuing(ink.shape, rows, cols, cased, street & found[rows, cols])
+    return found | _widen(ink.shape, rows[on], cols[on], half[on])
+
+
+def _continuing(
+    shape: tuple[int, ...],
+    rows: npt.NDArray[np.intp],
+    cols: npt.NDArray[np.intp],
+    cased: npt.NDArray[np.bool_],
+    found: npt.NDArray[np.bool_],
+) -> npt.NDArray[np.bool_]:
+    """Which cased corridor middles continue a street found (8-connected along the middles).
+
+    Where a hatch line runs within a corridor's width of a street's casing, the street is
+    not clear beyond it; it is still a street where its middle line carries on from a
+    stretch that was.
+    """
+    middles = np.zeros(shape, bool)
+    middles[rows[cased], cols[cased]] = True
+    lines, _ = ndimage.label(middles, structure=np.ones((3, 3), bool))
+    held = np.zeros(int(lines.max()) + 1, bool)
+    held[lines[rows[found], cols[found]]] = True
+    held[0] = False
+    continuing: npt.NDArray[np.bool_] = cased & held[lines[rows, cols]]
+    return continuing
 
 
 def _long_parts(mask: npt.NDArray[np.bool_], min_length: int) -> npt.NDArray[np.bool_]:

@@ -40,3 +40,13 @@ def test_short_pieces_are_dropped_and_blank_or_solid_ink_has_no_street():
     for flat in (np.zeros((50, 50), np.float32), np.ones((50, 50), np.float32)):
         assert not street_mask(flat, 24).any()
         assert (fill_streets(flat, np.zeros(flat.shape, bool)) == flat).all()
+
+
+def test_a_street_carries_on_where_a_line_runs_close_beside_it():
+    ink = _street(np.zeros((120, 160), np.float32), 56)
+    ink[52, 80:] = 1.0  # a line 4 px above the casing along the street's right half
+    mask = street_mask(ink, 24)
+    assert mask[56:64, 90:150].mean() > 0.9  # carried on from the clear left half
+    alone = np.zeros((120, 160), np.float32)
+    alone[56, 80:] = alone[63, 80:] = alone[52, 80:] = 1.0  # the same corridor, never clear
+    assert not street_mask(alone, 24)[50:70].any()
