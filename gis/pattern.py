@@ -17,7 +17,7 @@ from gis.pattern_lined import class_lines, orientation_power, unpaper_lined_regi
 from gis.pattern_model import TextureModel, seed_posteriors, self_train
 from gis.pattern_regions import merge_small_regions, open_class
 from gis.pattern_solid import printed_shares, solid_class, solid_mask, stroke_radius
-from gis.pattern_streets import WIDEST_HALF, fill_streets, street_mask
+from gis.pattern_streets import WIDEST_HALF, fill_streets, long_parts, street_mask
 from gis.raster import ArrayScan, Scan, iter_windows
 from gis.texture import F32, InkLevels, TextureScale, fit_scale, ink_levels, to_grey
 from gis.texture_spectrum import SpectrumGrid, grid_spectra, make_grid, patch_spectra
@@ -119,8 +119,10 @@ def classify_patterns(
        the cells of its region within a window of it: a fine cross-hatch the texture model
        took for a coarser one gets its own code back where it is named.
     9. Edges: in a band of half a window around every change of class, a watershed on the
-       printed lines (a difference of Gaussians of the ink) seeded by the confident cells
-       moves the edge onto the boundary line or the pattern change (`gis.pattern_edges`).
+       printed lines (a difference of Gaussians of the ink, less the casings of streets a
+       window long or more: a district runs on across its streets) seeded by the confident
+       cells moves the edge onto the boundary line or the pattern change
+       (`gis.pattern_edges`).
     10. Solid fill: where one key entry is solid ink, ink areas wider than any stroke (or
         crossing of strokes) of the other entries' samples, and the white lines across and
         between them (up to the widest street), are that entry's, whatever the window
@@ -178,9 +180,9 @@ def classify_patterns(
         texture_ink, patches, grids, legend, levels, extent, solid_entry
     )
     power = orientation_power(features, grids[2].bands)
+    ridge = _boundary_ridges(ink, texture_ink, streets, grids[0].window)
     del texture_ink, streets, features
     coarse = np.argmax(cells, axis=-1).astype(np.uint8) + 1
-    ridge = line_ridges(ink)
     solid = None if solid_entry is None else _solid_pixels(ink, patches, solid_entry, model.scale)
     del ink
     coarse[_outside_cells(coarse, extent, model, ridge)] = 0
@@ -189,7 +191,6 @@ def classify_patterns(
         coarse = open_class(
             coarse, cells, model.blank, round(model.scale.window / model.scale.step) | 1
         )
-    if model.blank is not None:
         lines = class_lines(power, cells, model.blank)
         coarse = unpaper_lined_regions(coarse, power, lines, model.blank)
     read_as = classes_at(coarse, zone_labels, model.scale.step)
@@ -261,6 +262,24 @@ def _learn(
     )
     model, posteriors = self_train(features, seeds, inside, fallback, base)
     return model, posteriors, features
+
+
+def _boundary_ridges(
+    ink: F32, filled: F32, streets: npt.NDArray[np.bool_], length: int
+) -> npt.NDArray[np.uint8]:
+    """Make the printed lines ridges for the edge flood, but for the long streets' casings.
+
+    A district runs on across its streets, so their casings must not stop the flood: on
+    West Hartford the AA hatching reaches past a road to the dotted boundary beyond it.
+    Only streets at least `length` pixels long are taken out (their ridges are those of
+    `filled`, the ink with the streets filled): a short piece of "street" can be the gap
+    between a boundary line and a faded pattern, and the flood would leak through the
+    hole it left in the line.
+    """
+    ridge = line_ridges(ink)
+    long = long_parts(streets, length)
+    ridge[long] = line_ridges(filled)[long]
+    return ridge
 
 
 def _blank_entry(patches: list[list[F32]]) -> int | None:

@@ -69,7 +69,7 @@ def street_mask(ink: F32, min_length: int) -> npt.NDArray[np.bool_]:
         cased &= _casing(ink, rows, cols, side * across, half)
         clear &= _clear_beyond(ink, rows, cols, side * across, half)
     street = cased & clear
-    found = _long_parts(_widen(ink.shape, rows[street], cols[street], half[street]), min_length)
+    found = long_parts(_widen(ink.shape, rows[street], cols[street], half[street]), min_length)
     on = _continuing(ink.shape, rows, cols, cased, street & found[rows, cols])
     return found | _widen(ink.shape, rows[on], cols[on], half[on])
 
@@ -97,8 +97,16 @@ def _continuing(
     return continuing
 
 
-def _long_parts(mask: npt.NDArray[np.bool_], min_length: int) -> npt.NDArray[np.bool_]:
-    """Keep the 8-connected parts of `mask` whose box is at least `min_length` long."""
+def long_parts(mask: npt.NDArray[np.bool_], min_length: int) -> npt.NDArray[np.bool_]:
+    """Keep the 8-connected parts of `mask` whose box is at least `min_length` long.
+
+    Examples
+    --------
+    >>> mask = np.zeros((5, 30), bool)
+    >>> mask[1, :20] = mask[3, 25:] = True
+    >>> long_parts(mask, 10).sum(axis=1).tolist()
+    [0, 20, 0, 0, 0]
+    """
     parts, spans = label_spans(mask)
     long = spans >= min_length
     long[0] = False

@@ -5,7 +5,7 @@ import shapely
 from gis.digitise import digitise, resolve_style
 from gis.errors import ClassifyError, LegendError
 from gis.legend import parse_legend
-from gis.pattern import _blank_entry, classify_patterns
+from gis.pattern import _blank_entry, _boundary_ridges, classify_patterns
 from gis.pattern_edges import flood, keep_solid_ink
 from gis.pattern_model import TextureModel, fit_model, seed_cells, seed_posteriors, self_train
 from gis.pattern_regions import merge_small_regions, open_class
@@ -297,3 +297,16 @@ def test_paper_strips_narrower_than_a_window_are_boundaries_not_districts():
     opened = open_class(coarse, cells, 1, 3)
     assert (opened[:8, :6] == 2).all() and (opened[:8, 6:] == 3).all()
     assert (opened[8:] == 1).all()
+
+
+def test_the_flood_crosses_long_streets_but_not_a_short_gap_in_a_boundary_line():
+    ink = np.zeros((80, 120), np.float32)
+    ink[20, :] = ink[27, :] = 1.0  # a street's casings, the whole width
+    ink[50:54, :] = 1.0  # a boundary line ...
+    streets = np.zeros(ink.shape, bool)
+    streets[19:29, :] = True
+    streets[48:56, 40:48] = True  # ... with a short piece taken for a street on it
+    filled = np.where(streets, 0.1, ink).astype(np.float32)
+    ridge = _boundary_ridges(ink, filled, streets, 48)
+    assert ridge[18:30].max() < 10  # the street's casings are no ridge
+    assert ridge[51:53, 40:48].min() > 100  # the boundary line stays whole
