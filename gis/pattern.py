@@ -11,6 +11,7 @@ from scipy import ndimage
 
 from gis.errors import ClassifyError
 from gis.legend import Legend, PixelBox
+from gis.pattern_bold import bold_entries, bold_pixels
 from gis.pattern_edges import keep_solid_ink, line_ridges, refine_edges, upsample
 from gis.pattern_labels import ZoneLabel, classes_at, find_zone_labels, paint_labels
 from gis.pattern_lined import class_lines, orientation_power, unpaper_lined_regions
@@ -123,14 +124,19 @@ def classify_patterns(
        window long or more: a district runs on across its streets) seeded by the confident
        cells moves the edge onto the boundary line or the pattern change
        (`gis.pattern_edges`).
-    10. Solid fill: where one key entry is solid ink, ink areas wider than any stroke (or
+    10. Bold hatching: where some key entries are printed in strokes clearly wider than all
+        the others' (`gis.pattern_bold`), patches of such strokes (at least a third of a
+        window long, closed over the gaps between them) are the bold entry whose samples'
+        strokes run the same way, however small: such districts are often a block or two,
+        under the smallest region a window can find.
+    11. Solid fill: where one key entry is solid ink, ink areas wider than any stroke (or
         crossing of strokes) of the other entries' samples, and the white lines across and
         between them (up to the widest street), are that entry's, whatever the window
         said: a solid strip narrower than the window, crossed by streets, looks like a
         thick grid to it (`gis.pattern_solid`); and only those areas and the white they
         enclose are: what else the window gave the solid entry beside a fill is flooded
         from the neighbouring classes (`gis.pattern_edges.keep_solid_ink`).
-    11. Regions under `min_region_px` join their largest neighbour (GDAL sieve).
+    12. Regions under `min_region_px` join their largest neighbour (GDAL sieve).
 
     Parameters
     ----------
@@ -152,7 +158,8 @@ def classify_patterns(
     labels (about 9 bytes per pixel; finding the streets needs about 30 for a moment, for
     its distance transforms and their indices); spectra are kept per cell only. About 9 to
     14 s for an 8.7 Mpx sheet with a 48-pixel window on 2 shared cores (one FFT per cell
-    and window is most of it; finding the streets takes about 3 s, the zone letters 1 s).
+    and window is most of it; finding the streets takes about 3 s, the bold hatching 3 s
+    where the key has some, the zone letters 1 s).
 
     Examples
     --------
@@ -184,6 +191,7 @@ def classify_patterns(
     del texture_ink, streets, features
     coarse = np.argmax(cells, axis=-1).astype(np.uint8) + 1
     solid = None if solid_entry is None else _solid_pixels(ink, patches, solid_entry, model.scale)
+    bold = _bold_pixels(ink, patches, (solid_entry, model.blank), model.scale.window, solid)
     del ink
     coarse[_outside_cells(coarse, extent, model, ridge)] = 0
     coarse = merge_small_regions(coarse, cells, _min_region_cells(model.scale))
@@ -198,6 +206,8 @@ def classify_patterns(
     coarse = paint_labels(coarse, zone_labels, legend.codes, model.scale.step, reach)
     confidence = np.round(255 * cells.max(axis=-1)).astype(np.uint8)
     labels, refined = refine_edges(coarse, cells.max(axis=-1) >= _MARKER, ridge, model.scale)
+    if bold is not None:
+        labels = np.where((bold > 0) & (labels > 0), bold, labels).astype(np.uint8)
     if solid is not None:
         labels = keep_solid_ink(labels, solid, ridge)
     sieved = sieve(labels, size=min_region_px, connectivity=4) if min_region_px > 1 else labels
@@ -262,6 +272,27 @@ def _learn(
     )
     model, posteriors = self_train(features, seeds, inside, fallback, base)
     return model, posteriors, features
+
+
+def _bold_pixels(
+    ink: F32,
+    patches: list[list[F32]],
+    plain: tuple[int | None, int | None],
+    window: int,
+    solid: tuple[int, npt.NDArray[np.bool_]] | None,
+) -> LabelArray | None:
+    """Class value of the bold entry each pixel's bold hatching is (0 elsewhere), if any.
+
+    `plain` are the solid entry's index and the blank entry's class value: neither has
+    strokes; `solid` its class value and fill pixels. None when no entry is bold
+    (`gis.pattern_bold`).
+    """
+    solid_index, blank = plain
+    skip = [i for i in (solid_index, None if blank is None else blank - 1) if i is not None]
+    bold, radius = bold_entries(patches, skip)
+    if not bold:
+        return None
+    return bold_pixels(ink, patches, bold, radius, window, None if solid is None else solid[1])
 
 
 def _boundary_ridges(
