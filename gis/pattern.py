@@ -11,7 +11,8 @@ from scipy import ndimage
 
 from gis.errors import ClassifyError
 from gis.legend import Legend, PixelBox
-from gis.pattern_bold import bold_entries, bold_pixels
+from gis.pattern_bold import bold_entries, bold_pixels, stroke_half_width
+from gis.pattern_dots import dotted_lines
 from gis.pattern_edges import keep_solid_ink, line_ridges, refine_edges, upsample
 from gis.pattern_labels import ZoneLabel, classes_at, find_zone_labels, paint_labels
 from gis.pattern_lined import class_lines, orientation_power, unpaper_lined_regions
@@ -123,7 +124,8 @@ def classify_patterns(
        printed lines (a difference of Gaussians of the ink, less the casings of streets a
        window long or more: a district runs on across its streets) seeded by the confident
        cells moves the edge onto the boundary line or the pattern change
-       (`gis.pattern_edges`).
+       (`gis.pattern_edges`); dotted boundaries are joined into lines for it
+       (`gis.pattern_dots`).
     10. Bold hatching: where some key entries are printed in strokes clearly wider than all
         the others' (`gis.pattern_bold`), patches of such strokes (at least a third of a
         window long, closed over the gaps between them) are the bold entry whose samples'
@@ -188,6 +190,7 @@ def classify_patterns(
     )
     power = orientation_power(features, grids[2].bands)
     ridge = _boundary_ridges(ink, texture_ink, streets, grids[0].window)
+    ridge[_dotted_boundaries(ink, patches, (solid_entry, model.blank))] = 255
     del texture_ink, streets, features
     coarse = np.argmax(cells, axis=-1).astype(np.uint8) + 1
     solid = None if solid_entry is None else _solid_pixels(ink, patches, solid_entry, model.scale)
@@ -293,6 +296,27 @@ def _bold_pixels(
     if not bold:
         return None
     return bold_pixels(ink, patches, bold, radius, window, None if solid is None else solid[1])
+
+
+def _dotted_boundaries(
+    ink: F32, patches: list[list[F32]], plain: tuple[int | None, int | None]
+) -> npt.NDArray[np.bool_]:
+    """Pixels (a line 3 pixels wide) of the sheet's dotted boundaries, as full-height ridges.
+
+    Dots are told from strokes by an opening half a pixel wider than the entries' typical
+    stroke half-width (`gis.pattern_bold.stroke_half_width`; `plain` are the solid entry's
+    index and the blank entry's class value, which have no strokes).
+    """
+    solid, blank = plain
+    widths = [
+        stroke_half_width(patch)
+        for index, boxes in enumerate(patches)
+        if index != solid and (blank is None or index != blank - 1)
+        for patch in boxes
+    ]
+    radius = float(np.median(widths)) + 0.5 if widths else 1.5
+    wide: npt.NDArray[np.bool_] = ndimage.binary_dilation(dotted_lines(ink, radius))
+    return wide
 
 
 def _boundary_ridges(
