@@ -1,5 +1,6 @@
 import pytest
-from hypothesis import given, settings
+import shapely
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from shapely import box
 from shapely.geometry import Polygon
@@ -64,7 +65,7 @@ setback_values = st.floats(min_value=0, max_value=15, allow_nan=False)
 def test_envelope_inside_parcel(parcel, setbacks):
     edges = type_edges(parcel, [])
     envelope = buildable_envelope(parcel, edges, setbacks[: len(edges)])
-    assert envelope.difference(parcel).area <= 1e-6
+    assert shapely.difference(envelope, parcel, grid_size=1e-9).area <= 1e-6  # see below
 
 
 @settings(max_examples=150, deadline=None)
@@ -74,6 +75,7 @@ def test_envelope_inside_parcel(parcel, setbacks):
     st.integers(0, 7),
     st.floats(min_value=0, max_value=10),
 )
+@example(Polygon([(19, -48), (0, 0), (20, 12)]), [0.0, 1.0, 1.0, 0, 0, 0, 0, 0], 1, 1.0)
 def test_larger_setback_never_enlarges_envelope(parcel, setbacks, which, extra):
     edges = type_edges(parcel, [])
     base = (setbacks + [0] * len(edges))[: len(edges)]
@@ -81,5 +83,8 @@ def test_larger_setback_never_enlarges_envelope(parcel, setbacks, which, extra):
     larger[which % len(edges)] += extra
     small = buildable_envelope(parcel, edges, base)
     big = buildable_envelope(parcel, edges, larger)
-    assert big.difference(small).area <= 1e-6
+    # Snap-rounded overlay (a nanometre grid): GEOS 3.14's floating overlay found two
+    # triangles sharing an edge disjoint (parcel (19 -48, 0 0, 20 12), setbacks 0/1/1 and
+    # 0/2/1: intersection 0 m2, difference the whole 500 m2 of the smaller).
+    assert shapely.difference(big, small, grid_size=1e-9).area <= 1e-6
     assert big.area <= small.area + 1e-6
