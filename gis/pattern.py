@@ -189,7 +189,7 @@ def classify_patterns(
         texture_ink, patches, grids, legend, levels, extent, solid_entry
     )
     power = orientation_power(features, grids[2].bands)
-    ridge = _boundary_ridges(ink, texture_ink, streets, grids[0].window)
+    ridge = _boundary_ridges(ink, texture_ink, streets, grids[0].window, extent)
     ridge[_dotted_boundaries(ink, patches, (solid_entry, model.blank))] = 255
     del texture_ink, streets, features
     coarse = np.argmax(cells, axis=-1).astype(np.uint8) + 1
@@ -320,7 +320,11 @@ def _dotted_boundaries(
 
 
 def _boundary_ridges(
-    ink: F32, filled: F32, streets: npt.NDArray[np.bool_], length: int
+    ink: F32,
+    filled: F32,
+    streets: npt.NDArray[np.bool_],
+    length: int,
+    extent: npt.NDArray[np.bool_] | None,
 ) -> npt.NDArray[np.uint8]:
     """Make the printed lines ridges for the edge flood, but for the long streets' casings.
 
@@ -329,10 +333,13 @@ def _boundary_ridges(
     Only streets at least `length` pixels long are taken out (their ridges are those of
     `filled`, the ink with the streets filled): a short piece of "street" can be the gap
     between a boundary line and a faded pattern, and the flood would leak through the
-    hole it left in the line.
+    hole it left in the line. Within half of `length` of the `extent`'s edge they stay: a
+    map frame's double line looks like a street, and the paper off the map would flood in.
     """
     ridge = line_ridges(ink)
     long = long_parts(streets, length)
+    if extent is not None:
+        long &= ndimage.distance_transform_edt(extent) > length / 2
     ridge[long] = line_ridges(filled)[long]
     return ridge
 

@@ -307,6 +307,10 @@ def test_the_flood_crosses_long_streets_but_not_a_short_gap_in_a_boundary_line()
     streets[19:29, :] = True
     streets[48:56, 40:48] = True  # ... with a short piece taken for a street on it
     filled = np.where(streets, 0.1, ink).astype(np.float32)
-    ridge = _boundary_ridges(ink, filled, streets, 48)
+    ridge = _boundary_ridges(ink, filled, streets, 48, None)
     assert ridge[18:30].max() < 10  # the street's casings are no ridge
     assert ridge[51:53, 40:48].min() > 100  # the boundary line stays whole
+    extent = np.zeros(ink.shape, bool)
+    extent[21:, :] = True  # the street is the map frame's double line
+    framed = _boundary_ridges(ink, filled, streets, 48, extent)
+    assert framed[20, 10:110].min() > 30 and framed[27, 10:110].min() > 30
