@@ -12,14 +12,13 @@ from scipy import ndimage
 from gis.errors import ClassifyError
 from gis.legend import Legend, PixelBox
 from gis.pattern_bold import bold_entries, bold_pixels, stroke_half_width
-from gis.pattern_dots import dotted_lines
-from gis.pattern_edges import keep_solid_ink, line_ridges, refine_edges, upsample
+from gis.pattern_edges import boundary_ridges, keep_solid_ink, refine_edges, upsample
 from gis.pattern_labels import ZoneLabel, classes_at, find_zone_labels, paint_labels
 from gis.pattern_lined import class_lines, orientation_power, unpaper_lined_regions
 from gis.pattern_model import TextureModel, seed_posteriors, self_train
 from gis.pattern_regions import merge_small_regions, open_class
 from gis.pattern_solid import printed_shares, solid_class, solid_mask, stroke_radius
-from gis.pattern_streets import WIDEST_HALF, fill_streets, long_parts, street_mask
+from gis.pattern_streets import WIDEST_HALF, fill_streets, street_mask
 from gis.raster import ArrayScan, Scan, iter_windows
 from gis.texture import F32, InkLevels, TextureScale, fit_scale, ink_levels, to_grey
 from gis.texture_spectrum import SpectrumGrid, grid_spectra, make_grid, patch_spectra
@@ -158,8 +157,9 @@ def classify_patterns(
     -----
     Holds the sheet's ink as float32 plus an 8-bit ridge raster, int16 markers and the
     labels (about 9 bytes per pixel; finding the streets needs about 30 for a moment, for
-    its distance transforms and their indices); spectra are kept per cell only. About 9 to
-    14 s for an 8.7 Mpx sheet with a 48-pixel window on 2 shared cores (one FFT per cell
+    its distance transforms and their indices, and the bold strokes and dotted lines about
+    20); spectra are kept per cell only. About 11 to
+    18 s for an 8.7 Mpx sheet with a 48-pixel window on 2 shared cores (one FFT per cell
     and window is most of it; finding the streets takes about 3 s, the bold hatching 3 s
     where the key has some, the zone letters 1 s).
 
@@ -189,12 +189,13 @@ def classify_patterns(
         texture_ink, patches, grids, legend, levels, extent, solid_entry
     )
     power = orientation_power(features, grids[2].bands)
-    ridge = _boundary_ridges(ink, texture_ink, streets, grids[0].window, extent)
-    ridge[_dotted_boundaries(ink, patches, (solid_entry, model.blank))] = 255
+    textured = _textured(patches, solid_entry, model.blank)
+    half_width = _stroke_half_width(patches, textured)
+    ridge = boundary_ridges(ink, texture_ink, streets, grids[0].window, extent, half_width)
     del texture_ink, streets, features
     coarse = np.argmax(cells, axis=-1).astype(np.uint8) + 1
     solid = None if solid_entry is None else _solid_pixels(ink, patches, solid_entry, model.scale)
-    bold = _bold_pixels(ink, patches, (solid_entry, model.blank), model.scale.window, solid)
+    bold = _bold_pixels(ink, patches, textured, model.scale.window, solid)
     del ink
     coarse[_outside_cells(coarse, extent, model, ridge)] = 0
     coarse = merge_small_regions(coarse, cells, _min_region_cells(model.scale))
@@ -280,68 +281,33 @@ def _learn(
 def _bold_pixels(
     ink: F32,
     patches: list[list[F32]],
-    plain: tuple[int | None, int | None],
+    textured: list[int],
     window: int,
     solid: tuple[int, npt.NDArray[np.bool_]] | None,
 ) -> LabelArray | None:
-    """Class value of the bold entry each pixel's bold hatching is (0 elsewhere), if any.
+    """Find the bold hatching: the class value of its bold entry per pixel (0 elsewhere).
 
-    `plain` are the solid entry's index and the blank entry's class value: neither has
-    strokes; `solid` its class value and fill pixels. None when no entry is bold
+    `textured` are the entries with strokes (neither solid nor plain paper); `solid` the
+    solid entry's class value and fill pixels. None when no entry is bold
     (`gis.pattern_bold`).
     """
-    solid_index, blank = plain
-    skip = [i for i in (solid_index, None if blank is None else blank - 1) if i is not None]
-    bold, radius = bold_entries(patches, skip)
+    bold, radius = bold_entries([patches[i] for i in textured])
     if not bold:
         return None
-    return bold_pixels(ink, patches, bold, radius, window, None if solid is None else solid[1])
+    entries = [textured[i] for i in bold]
+    return bold_pixels(ink, patches, entries, radius, window, None if solid is None else solid[1])
 
 
-def _dotted_boundaries(
-    ink: F32, patches: list[list[F32]], plain: tuple[int | None, int | None]
-) -> npt.NDArray[np.bool_]:
-    """Pixels (a line 3 pixels wide) of the sheet's dotted boundaries, as full-height ridges.
-
-    Dots are told from strokes by an opening half a pixel wider than the entries' typical
-    stroke half-width (`gis.pattern_bold.stroke_half_width`; `plain` are the solid entry's
-    index and the blank entry's class value, which have no strokes).
-    """
-    solid, blank = plain
-    widths = [
-        stroke_half_width(patch)
-        for index, boxes in enumerate(patches)
-        if index != solid and (blank is None or index != blank - 1)
-        for patch in boxes
-    ]
-    radius = float(np.median(widths)) + 0.5 if widths else 1.5
-    wide: npt.NDArray[np.bool_] = ndimage.binary_dilation(dotted_lines(ink, radius))
-    return wide
+def _textured(patches: list[list[F32]], solid: int | None, blank: int | None) -> list[int]:
+    """List the entries printed in strokes (indices): all but the solid and plain-paper ones."""
+    plain = {solid, None if blank is None else blank - 1}
+    return [index for index in range(len(patches)) if index not in plain]
 
 
-def _boundary_ridges(
-    ink: F32,
-    filled: F32,
-    streets: npt.NDArray[np.bool_],
-    length: int,
-    extent: npt.NDArray[np.bool_] | None,
-) -> npt.NDArray[np.uint8]:
-    """Make the printed lines ridges for the edge flood, but for the long streets' casings.
-
-    A district runs on across its streets, so their casings must not stop the flood: on
-    West Hartford the AA hatching reaches past a road to the dotted boundary beyond it.
-    Only streets at least `length` pixels long are taken out (their ridges are those of
-    `filled`, the ink with the streets filled): a short piece of "street" can be the gap
-    between a boundary line and a faded pattern, and the flood would leak through the
-    hole it left in the line. Within half of `length` of the `extent`'s edge they stay: a
-    map frame's double line looks like a street, and the paper off the map would flood in.
-    """
-    ridge = line_ridges(ink)
-    long = long_parts(streets, length)
-    if extent is not None:
-        long &= ndimage.distance_transform_edt(extent) > length / 2
-    ridge[long] = line_ridges(filled)[long]
-    return ridge
+def _stroke_half_width(patches: list[list[F32]], textured: list[int]) -> float:
+    """Measure the textured entries' typical stroke half-width: the median (1 if none)."""
+    widths = [stroke_half_width(patch) for index in textured for patch in patches[index]]
+    return float(np.median(widths)) if widths else 1.0
 
 
 def _blank_entry(patches: list[list[F32]]) -> int | None:

@@ -25,27 +25,26 @@ _FAINT: Final = 1.0  # stroke radius under which a sample's strokes printed too 
 _DIRECTIONS: Final = 4  # direction bins of a stroke's edges: 0, 45, 90 and 135 degrees
 
 
-def bold_entries(patches: Sequence[Sequence[F32]], skip: Sequence[int]) -> tuple[list[int], float]:
+def bold_entries(patches: Sequence[Sequence[F32]]) -> tuple[list[int], float]:
     """Find the entries printed in bold strokes, and the stroke radius that tells them apart.
 
-    The entries' typical stroke radii (`stroke_half_width`; `skip` are the solid and
-    plain-paper entries, and samples whose strokes printed too faint to measure are left
-    out) are split at their widest gap; the entries above it are bold when the gap is at
-    least `_GAP` pixels, and the radius returned is the gap's middle (the map's strokes
-    print a little thinner or thicker than the key's). None are bold otherwise.
+    `patches` are the samples of the entries printed in strokes (not solid, not plain
+    paper). Their typical stroke radii (`stroke_half_width`; samples whose strokes printed
+    too faint to measure are left out) are split at their widest gap; the entries above it
+    are bold when the gap is at least `_GAP` pixels, and the radius returned is the gap's
+    middle (the map's strokes print a little thinner or thicker than the key's). None are
+    bold otherwise.
 
     Examples
     --------
     >>> thin, bold = np.zeros((20, 40), np.float32), np.zeros((20, 40), np.float32)
     >>> thin[:, ::8] = 1.0
     >>> bold[:, 2:9] = bold[:, 18:25] = 1.0
-    >>> bold_entries([[thin], [bold], [np.zeros((20, 40), np.float32)]], skip=[2])
+    >>> bold_entries([[thin], [bold]])
     ([1], 2.5)
     """
     radii = {
-        i: float(np.mean([stroke_half_width(p) for p in boxes]))
-        for i, boxes in enumerate(patches)
-        if i not in skip
+        i: float(np.mean([stroke_half_width(p) for p in boxes])) for i, boxes in enumerate(patches)
     }
     radii = {i: r for i, r in radii.items() if r >= _FAINT}
     ordered = sorted(radii.values())

@@ -7,6 +7,8 @@ import numpy.typing as npt
 from scipy import ndimage
 from skimage.segmentation import watershed
 
+from gis.pattern_dots import dotted_lines
+from gis.pattern_streets import long_parts
 from gis.texture import F32, TextureScale
 from gis.types import LabelArray
 
@@ -18,6 +20,36 @@ def line_ridges(ink: F32) -> npt.NDArray[np.uint8]:
     line = ndimage.gaussian_filter(ink, _RIDGE_SIGMAS[0])
     line -= ndimage.gaussian_filter(ink, _RIDGE_SIGMAS[1])
     ridge: npt.NDArray[np.uint8] = np.clip(line * 255, 0, 255).astype(np.uint8)
+    return ridge
+
+
+def boundary_ridges(
+    ink: F32,
+    filled: F32,
+    streets: npt.NDArray[np.bool_],
+    length: int,
+    extent: npt.NDArray[np.bool_] | None,
+    stroke_half_width: float,
+) -> npt.NDArray[np.uint8]:
+    """Make the lines a district boundary may follow ridges for the edge flood.
+
+    The printed lines (`line_ridges`) but for the casings of streets at least `length`
+    pixels long: a district runs on across its streets, so they must not stop the flood
+    (on West Hartford the AA hatching reaches past a road to the dotted boundary beyond
+    it); their ridges are those of `filled`, the ink with the streets filled. A shorter
+    piece of "street" can be the gap between a boundary line and a faded pattern, and the
+    flood would leak through the hole it left; within half of `length` of the `extent`'s
+    edge they stay too, as a map frame's double line looks like a street and the paper off
+    the map would flood in. Dotted boundaries (`gis.pattern_dots`; dots are wider than the
+    patterns' strokes, `stroke_half_width`) are joined into full-height ridges 3 pixels
+    wide.
+    """
+    ridge = line_ridges(ink)
+    long = long_parts(streets, length)
+    if extent is not None:
+        long &= ndimage.distance_transform_edt(extent) > length / 2
+    ridge[long] = line_ridges(filled)[long]
+    ridge[ndimage.binary_dilation(dotted_lines(ink, stroke_half_width + 0.5))] = 255
     return ridge
 
 

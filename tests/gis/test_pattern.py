@@ -5,8 +5,8 @@ import shapely
 from gis.digitise import digitise, resolve_style
 from gis.errors import ClassifyError, LegendError
 from gis.legend import parse_legend
-from gis.pattern import _blank_entry, _boundary_ridges, classify_patterns
-from gis.pattern_edges import flood, keep_solid_ink
+from gis.pattern import _blank_entry, classify_patterns
+from gis.pattern_edges import boundary_ridges, flood, keep_solid_ink
 from gis.pattern_model import TextureModel, fit_model, seed_cells, seed_posteriors, self_train
 from gis.pattern_regions import merge_small_regions, open_class
 from gis.raster import ArrayScan
@@ -307,10 +307,10 @@ def test_the_flood_crosses_long_streets_but_not_a_short_gap_in_a_boundary_line()
     streets[19:29, :] = True
     streets[48:56, 40:48] = True  # ... with a short piece taken for a street on it
     filled = np.where(streets, 0.1, ink).astype(np.float32)
-    ridge = _boundary_ridges(ink, filled, streets, 48, None)
+    ridge = boundary_ridges(ink, filled, streets, 48, None, 1.0)
     assert ridge[18:30].max() < 10  # the street's casings are no ridge
     assert ridge[51:53, 40:48].min() > 100  # the boundary line stays whole
     extent = np.zeros(ink.shape, bool)
     extent[21:, :] = True  # the street is the map frame's double line
-    framed = _boundary_ridges(ink, filled, streets, 48, extent)
+    framed = boundary_ridges(ink, filled, streets, 48, extent, 1.0)
     assert framed[20, 10:110].min() > 30 and framed[27, 10:110].min() > 30

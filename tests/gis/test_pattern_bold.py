@@ -19,7 +19,7 @@ def test_crossings_of_a_thin_cross_hatch_do_not_make_it_bold():
     assert stroke_half_width(cross) == 1.0
     thin = _lines((40, 60), 10, 2, True)
     faint = thin * 0.4  # printed too faint to measure
-    assert bold_entries([[cross], [thin], [faint]], skip=[]) == ([], 0.0)
+    assert bold_entries([[cross], [thin], [faint]]) == ([], 0.0)
 
 
 def test_bold_patches_are_found_per_pixel_and_told_apart_by_direction():
@@ -34,7 +34,7 @@ def test_bold_patches_are_found_per_pixel_and_told_apart_by_direction():
         [_lines((20, 70), 12, 7, True)],
         [_grid((20, 70), 14, 7)],
     ]
-    bold, radius = bold_entries(patches, skip=[])
+    bold, radius = bold_entries(patches)
     assert bold == [1, 2] and 1.0 < radius < 3.5
     painted = bold_pixels(ink, patches, bold, radius, window=48)
     assert (painted[50:100, 50:100] == 2).mean() > 0.9  # the diagonal block: entry 1
