@@ -12,6 +12,7 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from gis import overlay
 from gis.repair import polygonal_part
 from plans.check_records import Application, CheckResult, RuleResult
 from plans.edges import ParcelEdge, frontage_m, type_edges
@@ -164,7 +165,7 @@ def _facts(plot: _Plot, code: str, part: BaseGeometry, rule_set: RuleSet) -> Che
     if rule_set.policy.split_zone == "per_part":
         plot_area = float(part.area)
         if app.footprint is not None:
-            footprint = polygonal_part(app.footprint.intersection(part))
+            footprint = polygonal_part(overlay.intersection(app.footprint, part))
             factor = float(footprint.area) / float(app.footprint.area)
         else:
             factor = plot_area / parcel_area

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from gis import overlay
 from plans.check_records import Explanation, RuleResult
 from plans.rules.plot import FOOTPRINT_AREA_TOLERANCE_M2
 from plans.rules.schema import OverlayRule, SliverTolerance
@@ -70,7 +71,7 @@ def _judge(
             "، ويُمنع البناء فيها ولم يُقدَّم المسقط الأفقي.",
             "; building there is not allowed and no footprint was given.",
         )
-    elif footprint.intersection(part).area > FOOTPRINT_AREA_TOLERANCE_M2:
+    elif overlay.intersection(footprint, part).area > FOOTPRINT_AREA_TOLERANCE_M2:
         status = "fail"
         tail_ar, tail_en = (
             "، ويُمنع البناء فيها والمبنى يدخلها.",

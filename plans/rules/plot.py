@@ -4,6 +4,7 @@ from typing import Self
 
 from shapely.geometry import MultiPolygon, Polygon
 
+from gis import overlay
 from plans.check_records import Explanation, RuleResult
 from plans.rules.base import CheckFacts, Rule
 from plans.rules.schema import ZoneRules
@@ -93,7 +94,7 @@ def check_footprint_in_plot(
         return unmeasured(
             "footprint_in_plot", None, 0.0, "m2", status="not_applicable", reason=reason
         )
-    outside = float(footprint.difference(parcel).area)
+    outside = float(overlay.difference(footprint, parcel).area)
     return compare(
         "footprint_in_plot",
         None,
