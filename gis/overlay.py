@@ -20,24 +20,16 @@ helpers in projected CRSs only; in degrees it would be about 0.1 m)."""
 def difference(a: BaseGeometry, b: BaseGeometry) -> BaseGeometry:
     """Return the part of `a` outside `b`, snap-rounded on `GRID`.
 
-    Examples
-    --------
     >>> from shapely import box
-    >>> difference(box(0, 0, 2, 1), box(1, 0, 3, 1)).area
-    1.0
+    >>> a, b = box(0, 0, 2, 1), box(1, 0, 3, 1)
+    >>> difference(a, b).area, intersection(a, b).area
+    (1.0, 1.0)
     """
     result: BaseGeometry = shapely.difference(a, b, grid_size=GRID)
     return result
 
 
 def intersection(a: BaseGeometry, b: BaseGeometry) -> BaseGeometry:
-    """Return the part of `a` inside `b`, snap-rounded on `GRID`.
-
-    Examples
-    --------
-    >>> from shapely import box
-    >>> intersection(box(0, 0, 2, 1), box(1, 0, 3, 1)).area
-    1.0
-    """
+    """Return the part of `a` inside `b`, snap-rounded on `GRID`."""
     result: BaseGeometry = shapely.intersection(a, b, grid_size=GRID)
     return result
