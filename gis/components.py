@@ -33,3 +33,20 @@ def label_spans(
         if box is not None:
             spans[number] = max(piece.stop - piece.start for piece in box)
     return parts, spans
+
+
+def long_parts(mask: npt.NDArray[np.bool_], min_length: int) -> npt.NDArray[np.bool_]:
+    """Keep the 8-connected parts of `mask` whose box is at least `min_length` long.
+
+    Examples
+    --------
+    >>> mask = np.zeros((5, 30), bool)
+    >>> mask[1, :20] = mask[3, 25:] = True
+    >>> long_parts(mask, 10).sum(axis=1).tolist()
+    [0, 20, 0, 0, 0]
+    """
+    parts, spans = label_spans(mask)
+    long = spans >= min_length
+    long[0] = False
+    result: npt.NDArray[np.bool_] = long[parts]
+    return result

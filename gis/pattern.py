@@ -11,15 +11,16 @@ from scipy import ndimage
 
 from gis.errors import ClassifyError
 from gis.legend import Legend, PixelBox
-from gis.pattern_bold import bold_entries, bold_pixels, stroke_half_width
+from gis.pattern_bold import bold_entries, bold_pixels
 from gis.pattern_edges import boundary_ridges, keep_solid_ink, refine_edges, upsample
 from gis.pattern_labels import ZoneLabel, classes_at, find_zone_labels, paint_labels
 from gis.pattern_lined import class_lines, orientation_power, unpaper_lined_regions
 from gis.pattern_model import TextureModel, seed_posteriors, self_train
 from gis.pattern_regions import merge_small_regions, open_class
-from gis.pattern_solid import printed_shares, solid_class, solid_mask, stroke_radius
+from gis.pattern_solid import printed_shares, solid_class, solid_mask
 from gis.pattern_streets import WIDEST_HALF, fill_streets, street_mask
 from gis.raster import ArrayScan, Scan, iter_windows
+from gis.strokes import stroke_half_width, stroke_radius
 from gis.texture import F32, InkLevels, TextureScale, fit_scale, ink_levels, to_grey
 from gis.texture_spectrum import SpectrumGrid, grid_spectra, make_grid, patch_spectra
 from gis.types import LabelArray, RGBImage

@@ -13,13 +13,13 @@ import numpy as np
 import numpy.typing as npt
 from scipy import ndimage
 
-from gis.components import label_spans
+from gis.components import long_parts
+from gis.strokes import close_gaps, stroke_half_width, wider_than
 from gis.texture import fit_scale
 from gis.types import LabelArray
 
 F32 = npt.NDArray[np.float32]
 
-_INKED: Final = 0.5  # ink share of a printed pixel
 _GAP: Final = 1.0  # pixels by which the bold entries' stroke radii exceed every thin one's
 _FAINT: Final = 1.0  # stroke radius under which a sample's strokes printed too faint to measure
 _DIRECTIONS: Final = 4  # direction bins of a stroke's edges: 0, 45, 90 and 135 degrees
@@ -58,40 +58,13 @@ def bold_entries(patches: Sequence[Sequence[F32]]) -> tuple[list[int], float]:
     return sorted(i for i, r in radii.items() if r > thin), (thin + ordered[split + 1]) / 2
 
 
-def stroke_half_width(patch: F32) -> float:
-    """Measure the typical half-width (pixels) of a sample's printed strokes.
-
-    The median of the ink's distance-to-paper ridge, so that the few crossings of a
-    cross-hatch do not count; 0 when nothing printed at full ink.
-
-    >>> lines = np.zeros((20, 40), np.float32)
-    >>> lines[:, 2:7] = lines[:, 22:27] = 1.0
-    >>> stroke_half_width(lines)
-    3.0
-    """
-    inked = np.pad(patch > _INKED, 1)
-    if not inked.any():
-        return 0.0
-    distance = ndimage.distance_transform_edt(inked)
-    ridge = inked & (distance >= ndimage.maximum_filter(distance, 3))
-    return float(np.median(distance[ridge]))
-
-
 def bold_strokes(ink: F32, radius: float, min_length: int) -> npt.NDArray[np.bool_]:
     """Pixels of printed strokes wider than `2 * radius`, at least `min_length` long.
 
     An opening of the printed pixels by a disc of `radius` keeps the bold strokes; short
     blobs among them (boundary dots, bold lettering) are dropped.
     """
-    printed = ink > _INKED
-    cores = ndimage.distance_transform_edt(printed) > radius
-    if not cores.any():
-        return cores
-    opened = printed & (ndimage.distance_transform_edt(~cores) <= radius)
-    parts, spans = label_spans(opened)
-    long = spans >= min_length
-    long[0] = False
-    strokes: npt.NDArray[np.bool_] = long[parts]
+    strokes: npt.NDArray[np.bool_] = long_parts(wider_than(ink, radius), min_length)
     return strokes
 
 
@@ -118,8 +91,7 @@ def bold_pixels(
     if not strokes.any():
         return result
     period = max(fit_scale(list(patches[i])).period for i in bold)
-    closed = ndimage.distance_transform_edt(ndimage.distance_transform_edt(~strokes) <= period)
-    parts, count = ndimage.label(closed > period)
+    parts, count = ndimage.label(close_gaps(strokes, period))
     sizes = np.bincount(parts.ravel())
     kept = sizes >= (window // 2) ** 2
     kept[0] = False

@@ -8,9 +8,10 @@ from scipy import ndimage
 from scipy.spatial import cKDTree
 from skimage.draw import line
 
+from gis.strokes import wider_than
+
 F32 = npt.NDArray[np.float32]
 
-_INKED: Final = 0.5  # ink share of a printed pixel
 _ROUND: Final = 2.0  # longest over shortest side of a dot's box
 _LINK: Final = 2.5  # longest link between two dots of a chain, in typical spacings
 _CROWD: Final = 1.5  # a dot with a third neighbour this near (in nearest spacings) is a screen's
@@ -24,10 +25,7 @@ def dotted_lines(ink: F32, radius: float) -> npt.NDArray[np.bool_]:
     they lie within `_LINK` typical spacings. Dots of a screen or grid (a third neighbour
     about as near as the nearest) are no boundary and are left out.
     """
-    printed = ink > _INKED
-    cores = ndimage.distance_transform_edt(printed) > radius
-    opened = printed & (ndimage.distance_transform_edt(~cores) <= radius)
-    centres = _dot_centres(opened, radius)
+    centres = _dot_centres(wider_than(ink, radius), radius)
     result = np.zeros(ink.shape, bool)
     if len(centres) < 4:
         return result

@@ -7,8 +7,8 @@ import numpy.typing as npt
 from scipy import ndimage
 from skimage.segmentation import watershed
 
+from gis.components import long_parts
 from gis.pattern_dots import dotted_lines
-from gis.pattern_streets import long_parts
 from gis.texture import F32, TextureScale
 from gis.types import LabelArray
 

@@ -7,7 +7,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import ndimage
 
-from gis.pattern_regions import class_regions
+from gis.pattern_regions import class_regions, region_neighbours
 from gis.texture_spectrum import ORIENTATIONS
 from gis.types import LabelArray
 
@@ -16,8 +16,6 @@ F32 = npt.NDArray[np.float32]
 _HELD: Final = 0.7  # smoothed posterior of the cells a class's look is measured on
 _PAPER_QUANTILE: Final = 0.9  # a class has lines when its typical power beats this of paper's
 _MOST: Final = 0.5  # share of a paper region's cells that must carry a neighbour's lines
-
-_FOUR = ndimage.generate_binary_structure(2, 1)
 
 
 @dataclass(frozen=True)
@@ -84,15 +82,13 @@ def unpaper_lined_regions(
     for number, box in enumerate(ndimage.find_objects(regions), start=1):
         if box is None:
             continue
-        grown = tuple(slice(max(0, s.start - 1), s.stop + 1) for s in box)
-        inside = regions[grown] == number
+        grown, inside, around = region_neighbours(coarse, regions, number, box)
         if coarse[grown][inside][0] != blank:
             continue
-        ring = ndimage.binary_dilation(inside, structure=_FOUR) & ~inside
         cells = power[grown][inside]
         lined = [
             int(k)
-            for k in np.unique(coarse[grown][ring])
+            for k in around
             if k in lines and np.mean(cells[:, lines[k].orientation] > lines[k].cut) > _MOST
         ]
         if lined:

@@ -60,16 +60,27 @@ def _merge(
     posteriors: F32,
 ) -> None:
     """Relabel one region, in place, to its likeliest neighbouring class."""
-    grown = tuple(slice(max(0, s.start - 1), s.stop + 1) for s in box)
-    inside = regions[grown] == region
-    ring = ndimage.binary_dilation(inside, structure=_FOUR) & ~inside
-    current = labels[grown][inside][0]
-    candidates = np.unique(labels[grown][ring])
-    candidates = candidates[(candidates > 0) & (candidates != current)]
+    grown, inside, candidates = region_neighbours(labels, regions, region, box)
     if not len(candidates):
         return
     evidence = posteriors[grown][inside].sum(axis=0)
     labels[grown][inside] = candidates[np.argmax(evidence[candidates - 1])]
+
+
+def region_neighbours(
+    labels: LabelArray, regions: npt.NDArray[np.int32], region: int, box: tuple[slice, ...]
+) -> tuple[tuple[slice, ...], npt.NDArray[np.bool_], npt.NDArray[np.uint8]]:
+    """Find the classes 4-connected around a region, with its box grown by a cell and cells.
+
+    `regions` numbers the regions (`class_regions`), `box` is the region's; classes 0 (off
+    the map) and the region's own are not neighbours.
+    """
+    grown = tuple(slice(max(0, s.start - 1), s.stop + 1) for s in box)
+    inside = regions[grown] == region
+    ring = ndimage.binary_dilation(inside, structure=_FOUR) & ~inside
+    current = labels[grown][inside][0]
+    around = np.unique(labels[grown][ring])
+    return grown, inside, around[(around > 0) & (around != current)]
 
 
 def open_class(coarse: LabelArray, posteriors: F32, value: int, side: int) -> LabelArray:

@@ -13,12 +13,12 @@ import numpy as np
 import numpy.typing as npt
 from scipy import ndimage
 
+from gis.strokes import INKED, close_gaps, wider_than
+
 F32 = npt.NDArray[np.float32]
 
 SOLID_SHARE: Final = 0.95
 """Least share of printed pixels in a key entry's samples for it to count as a solid fill."""
-
-_INKED: Final = 0.5  # ink share of a pixel that counts as printed
 
 
 def solid_class(patches: Sequence[Sequence[F32]]) -> int | None:
@@ -38,22 +38,7 @@ def printed_shares(patches: Sequence[Sequence[F32]]) -> list[float]:
     at its centre however faintly it came out, while paper noise, stains and JPEG ringing
     are not.
     """
-    return [float(np.mean([np.mean(patch > _INKED) for patch in boxes])) for boxes in patches]
-
-
-def stroke_radius(patches: Sequence[F32]) -> float:
-    """Radius (pixels) of the largest disc that fits in the ink of any of `patches`.
-
-    For the other entries' samples: their widest stroke, or where thick lines cross, the
-    crossing. Each patch is read as if bordered by paper, so a stroke cut by its edge is
-    not taken for a wide one.
-    """
-    widest = 0.0
-    for patch in patches:
-        inked = np.pad(patch > _INKED, 1)
-        if inked.any():
-            widest = max(widest, float(ndimage.distance_transform_edt(inked).max()))
-    return widest
+    return [float(np.mean([np.mean(patch > INKED) for patch in boxes])) for boxes in patches]
 
 
 def solid_mask(ink: F32, radius: float, min_area: int, gap: float) -> npt.NDArray[np.bool_]:
@@ -64,26 +49,11 @@ def solid_mask(ink: F32, radius: float, min_area: int, gap: float) -> npt.NDArra
     solid strip, or a street between two strips of it) are closed, as the district runs on
     under them.
     """
-    inked = ink > _INKED
-    cores = ndimage.distance_transform_edt(inked) > radius
-    opened: npt.NDArray[np.bool_] = ndimage.binary_dilation(
-        cores, structure=_disc(radius), mask=inked
-    )
+    opened = wider_than(ink, radius)
     found, count = ndimage.label(opened)
     if count == 0:
         return opened
     sizes = np.bincount(found.ravel())
     keep = sizes >= min_area
     keep[0] = False
-    margin = int(np.ceil(gap))
-    kept = np.pad(keep[found], margin)  # a strip at the sheet's edge is not eroded away
-    closed = ndimage.binary_closing(kept, structure=_disc(gap))
-    result: npt.NDArray[np.bool_] = closed[margin:-margin, margin:-margin]
-    return result
-
-
-def _disc(radius: float) -> npt.NDArray[np.bool_]:
-    side = int(np.ceil(radius))
-    y, x = np.mgrid[-side : side + 1, -side : side + 1]
-    disc: npt.NDArray[np.bool_] = x * x + y * y <= radius * radius
-    return disc
+    return close_gaps(keep[found], gap)

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import ndimage
 
-from gis.components import label_spans
+from gis.components import long_parts
 
 F32 = npt.NDArray[np.float32]
 
@@ -95,23 +95,6 @@ def _continuing(
     held[0] = False
     continuing: npt.NDArray[np.bool_] = cased & held[lines[rows, cols]]
     return continuing
-
-
-def long_parts(mask: npt.NDArray[np.bool_], min_length: int) -> npt.NDArray[np.bool_]:
-    """Keep the 8-connected parts of `mask` whose box is at least `min_length` long.
-
-    Examples
-    --------
-    >>> mask = np.zeros((5, 30), bool)
-    >>> mask[1, :20] = mask[3, 25:] = True
-    >>> long_parts(mask, 10).sum(axis=1).tolist()
-    [0, 20, 0, 0, 0]
-    """
-    parts, spans = label_spans(mask)
-    long = spans >= min_length
-    long[0] = False
-    result: npt.NDArray[np.bool_] = long[parts]
-    return result
 
 
 def fill_streets(ink: F32, mask: npt.NDArray[np.bool_]) -> F32:

@@ -1,6 +1,7 @@
 import numpy as np
 
-from gis.pattern_bold import bold_entries, bold_pixels, stroke_half_width
+from gis.pattern_bold import bold_entries, bold_pixels
+from gis.strokes import stroke_half_width
 
 
 def _lines(shape: tuple[int, int], spacing: int, width: int, diagonal: bool) -> np.ndarray:

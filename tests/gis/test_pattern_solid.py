@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from gis.pattern_solid import solid_class, solid_mask, stroke_radius
+from gis.pattern_solid import solid_class, solid_mask
+from gis.strokes import stroke_radius
 
 
 def _grid(shape: tuple[int, int], period: int, thickness: int) -> np.ndarray:
