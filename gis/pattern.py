@@ -13,20 +13,18 @@ from gis.errors import ClassifyError
 from gis.legend import Legend, PixelBox
 from gis.pattern_bold import bold_entries, bold_pixels
 from gis.pattern_edges import boundary_ridges, keep_solid_ink, refine_edges, upsample
+from gis.pattern_ink import read_ink
 from gis.pattern_labels import ZoneLabel, classes_at, find_zone_labels, paint_labels
 from gis.pattern_lined import class_lines, orientation_power, unpaper_lined_regions
 from gis.pattern_model import TextureModel, seed_posteriors, self_train
 from gis.pattern_regions import merge_small_regions, open_class
 from gis.pattern_solid import printed_shares, solid_class, solid_mask
 from gis.pattern_streets import WIDEST_HALF, fill_streets, street_mask
-from gis.raster import ArrayScan, Scan, iter_windows
+from gis.raster import ArrayScan, Scan
 from gis.strokes import stroke_half_width, stroke_radius
-from gis.texture import F32, InkLevels, TextureScale, fit_scale, ink_levels, to_grey
+from gis.texture import F32, InkLevels, TextureScale, fit_scale
 from gis.texture_spectrum import SpectrumGrid, grid_spectra, make_grid, patch_spectra
 from gis.types import LabelArray, RGBImage
-
-PAPER_STEP: Final = 16
-"""Grid step (pixels) of the local paper-tone map."""
 
 MAX_WINDOW: Final = 48
 """Largest analysis window side, pixels: a 64-pixel window would double the time."""
@@ -173,12 +171,9 @@ def classify_patterns(
     [1, 2, 3]
     """
     source = scan if not isinstance(scan, np.ndarray) else ArrayScan(scan)
-    grey = _read_grey(source, rows)
+    grey, levels, ink = read_ink(source, rows)
     if extent is not None and extent.shape != grey.shape:
         raise ClassifyError(f"extent mask has shape {extent.shape}, the scan {grey.shape}")
-    decimate = max(1, int(np.sqrt(grey.size / 1_000_000)))
-    levels = ink_levels(grey[::decimate, ::decimate].astype(np.float32))
-    ink = _ink(grey, _paper_map(grey, levels))
     zone_labels = find_zone_labels(grey, ink, legend.codes) if read_labels else []
     del grey
     patches = _patches(ink, legend)
@@ -398,45 +393,6 @@ def _trimmed(ink: F32, box: PixelBox) -> F32:
     if patch.shape[0] < 4 or patch.shape[1] < 4:
         raise ClassifyError(f"sample box {box} is too small to learn a texture from")
     return patch
-
-
-def _read_grey(scan: Scan, rows: int) -> npt.NDArray[np.uint8]:
-    grey = np.empty(scan.shape, np.uint8)
-    for core, _ in iter_windows(scan.shape, rows=rows):
-        grey[core] = np.round(to_grey(scan.read(core))).astype(np.uint8)
-    return grey
-
-
-def _paper_map(grey: npt.NDArray[np.uint8], levels: InkLevels) -> F32:
-    """Local paper and ink tones on a `PAPER_STEP` grid, shape (2, rows, cols).
-
-    The paper tone is the bright level around each cell (stains, yellowing, uneven light);
-    the ink tone the dark level (faded, uneven toner), so a faint solid fill still reads as
-    full ink. Where a neighbourhood has no paper, or no ink, the sheet's level is used.
-    """
-    height, width = grey.shape
-    rows, cols = -(-height // PAPER_STEP), -(-width // PAPER_STEP)
-    padded = np.pad(grey, ((0, rows * PAPER_STEP - height), (0, cols * PAPER_STEP - width)), "edge")
-    blocks = padded.reshape(rows, PAPER_STEP, cols, PAPER_STEP)
-    bright, dark = np.percentile(blocks, (90, 5), axis=(1, 3)).astype(np.float32)
-    span = levels.paper - levels.black
-    paper = ndimage.uniform_filter(ndimage.maximum_filter(bright, 5, mode="nearest"), 5)
-    paper = np.where(paper < levels.black + 0.6 * span, levels.paper, paper)
-    ink = ndimage.uniform_filter(ndimage.minimum_filter(dark, 7, mode="nearest"), 7)
-    ink = np.where(ink > levels.black + 0.6 * span, levels.black, ink)
-    return np.stack([paper, np.minimum(ink, paper - 32.0)]).astype(np.float32)
-
-
-def _ink(grey: npt.NDArray[np.uint8], paper: F32, row0: int = 0) -> F32:
-    """Ink share 0..1 of a block of rows starting at `row0` (a multiple of `PAPER_STEP`)."""
-    first = row0 // PAPER_STEP
-    last = -(-(row0 + grey.shape[0]) // PAPER_STEP)
-    tones = np.repeat(np.repeat(paper[:, first:last], PAPER_STEP, 1), PAPER_STEP, 2)
-    offset = row0 - first * PAPER_STEP
-    tone = tones[0, offset : offset + grey.shape[0], : grey.shape[1]]
-    dark = tones[1, offset : offset + grey.shape[0], : grey.shape[1]]
-    ink: F32 = np.clip((tone - grey) / np.maximum(tone - dark, 16.0), 0.0, 1.0).astype(np.float32)
-    return ink
 
 
 def _outside_cells(
