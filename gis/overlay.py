@@ -7,6 +7,8 @@ it (intersection 0 m2), so a footprint inside its plot read as 500 m2 outside. S
 on a grid far finer than any survey (`GRID`) makes the overlay robust.
 """
 
+from collections.abc import Sequence
+from functools import reduce
 from typing import Final
 
 import shapely
@@ -33,3 +35,21 @@ def intersection(a: BaseGeometry, b: BaseGeometry) -> BaseGeometry:
     """Return the part of `a` inside `b`, snap-rounded on `GRID`."""
     result: BaseGeometry = shapely.intersection(a, b, grid_size=GRID)
     return result
+
+
+def union_all(geometries: Sequence[BaseGeometry]) -> BaseGeometry:
+    """Return the union of `geometries`, snap-rounded on `GRID` (empty for none).
+
+    >>> from shapely import box
+    >>> union_all([box(0, 0, 1, 1), box(1, 0, 2, 1)]).area, intersection_all([]).is_empty
+    (2.0, True)
+    """
+    result: BaseGeometry = shapely.union_all(geometries, grid_size=GRID)
+    return result
+
+
+def intersection_all(geometries: Sequence[BaseGeometry]) -> BaseGeometry:
+    """Return the part common to all `geometries`, snap-rounded on `GRID` (empty for none)."""
+    if not geometries:
+        return shapely.GeometryCollection()
+    return reduce(intersection, geometries)

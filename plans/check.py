@@ -199,13 +199,13 @@ def _envelope(
         if code in rule_set.zones:
             setbacks = envelope_setbacks(rule_set.zones[code], plot.edges)
             piece = buildable_envelope(plot.parcel, plot.edges, setbacks)
-            pieces.append(piece.intersection(part) if per_part else piece)
+            pieces.append(overlay.intersection(piece, part) if per_part else piece)
     envelope: BaseGeometry = plot.parcel
     if pieces:
-        envelope = shapely.union_all(pieces) if per_part else shapely.intersection_all(pieces)
+        envelope = overlay.union_all(pieces) if per_part else overlay.intersection_all(pieces)
     no_build = _no_build(plot.parcel, rule_set, overlays)
     if no_build is not None:
-        envelope = envelope.difference(no_build)
+        envelope = overlay.difference(envelope, no_build)
     return MultiPolygon([poly for poly in polygonal_part(envelope).geoms if poly.area > 0])
 
 
@@ -220,7 +220,7 @@ def _no_build(
         rule = rule_set.overlays.get(kind)
         if rule is None or rule.effect != "fail":
             continue
-        part = parcel.intersection(geom)
+        part = overlay.intersection(parcel, geom)
         if not is_sliver(float(part.area), float(part.area) / area, tolerance):
             parts.append(part)
-    return shapely.union_all(parts) if parts else None
+    return overlay.union_all(parts) if parts else None

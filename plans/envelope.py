@@ -5,7 +5,8 @@ buffered by ``d``, round ends); the envelope is the parcel minus all strips. For
 this is the intersection of the inward half-planes; at a reflex corner the round ends keep the
 true distance to the edge, which half-planes would not. The setback rules measure the same
 distances, so a footprint inside the envelope passes them (`SETBACK_TOLERANCE_M` covers the
-chords that stand in for the arcs).
+chords that stand in for the arcs). The overlays are snap-rounded (`gis.overlay`): the
+envelope is later overlaid with zone parts and footprints that share its edges.
 """
 
 from collections.abc import Sequence
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
 
+from gis import overlay
 from gis.repair import polygonal_part
 from plans.edges import ParcelEdge
 
@@ -67,6 +69,6 @@ def buildable_envelope(
     ]
     if not strips:
         return polygonal_part(parcel)
-    remaining = shapely.difference(parcel, shapely.union_all(strips))
+    remaining = overlay.difference(parcel, overlay.union_all(strips))
     parts = [part for part in polygonal_part(remaining).geoms if part.area > 0]
     return MultiPolygon(parts)
