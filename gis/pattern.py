@@ -15,7 +15,12 @@ from gis.pattern_bold import bold_entries, bold_pixels
 from gis.pattern_edges import boundary_ridges, keep_solid_ink, refine_edges, upsample
 from gis.pattern_ink import read_ink
 from gis.pattern_labels import ZoneLabel, classes_at, find_zone_labels, paint_labels
-from gis.pattern_lined import class_lines, orientation_power, unpaper_lined_regions
+from gis.pattern_lined import (
+    band_power,
+    class_lines,
+    unpaper_lined_cells,
+    unpaper_lined_regions,
+)
 from gis.pattern_model import TextureModel, seed_posteriors, self_train
 from gis.pattern_regions import merge_small_regions, open_class
 from gis.pattern_solid import printed_shares, solid_class, solid_mask
@@ -110,10 +115,11 @@ def classify_patterns(
        paper narrower than a window (windows over a boundary line) goes to the next
        likeliest class.
     7. Lined paper: a plain-paper region most of whose cells carry the hatch lines of a
-       neighbouring class (power in its orientation nearer its level than paper's) is that
-       class's: a sparse hatching crowded by streets and names looks more like the broad
-       paper class, learned on paper full of streets, than like its own open stretches
-       (`gis.pattern_lined`).
+       neighbouring class (power in its orientation and band of spacing nearer its level
+       than paper's) is that class's: a sparse hatching crowded by streets and names looks
+       more like the broad paper class, learned on paper full of streets, than like its own
+       open stretches. Where such a stretch is joined to true paper, the patches of lined
+       cells a window wide that touch the class are its (`gis.pattern_lined`).
     8. Zone letters: the letters printed in rings inside districts are read by OCR,
        constrained to the legend's codes (`gis.pattern_labels`); a letter gives its code to
        the cells of its region within a window of it: a fine cross-hatch the texture model
@@ -184,7 +190,7 @@ def classify_patterns(
     model, cells, features = _learn(
         texture_ink, patches, grids, legend, levels, extent, solid_entry
     )
-    power = orientation_power(features, grids[2].bands)
+    power = band_power(features, grids[2].bands)
     textured = _textured(patches, solid_entry, model.blank)
     half_width = _stroke_half_width(patches, textured)
     ridge = boundary_ridges(ink, texture_ink, streets, grids[0].window, extent, half_width)
@@ -196,11 +202,11 @@ def classify_patterns(
     coarse[_outside_cells(coarse, extent, model, ridge)] = 0
     coarse = merge_small_regions(coarse, cells, _min_region_cells(model.scale))
     if model.blank is not None:  # paper narrower than a window: windows over a boundary line
-        coarse = open_class(
-            coarse, cells, model.blank, round(model.scale.window / model.scale.step) | 1
-        )
+        window_cells = round(model.scale.window / model.scale.step)
+        coarse = open_class(coarse, cells, model.blank, window_cells | 1)
         lines = class_lines(power, cells, model.blank)
         coarse = unpaper_lined_regions(coarse, power, lines, model.blank)
+        coarse = unpaper_lined_cells(coarse, power, lines, model.blank, window_cells)
     read_as = classes_at(coarse, zone_labels, model.scale.step)
     reach = LABEL_REACH * model.scale.window
     coarse = paint_labels(coarse, zone_labels, legend.codes, model.scale.step, reach)

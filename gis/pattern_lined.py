@@ -7,7 +7,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import ndimage
 
-from gis.pattern_regions import class_regions, region_neighbours
+from gis.pattern_regions import FOUR, class_regions, region_neighbours
 from gis.texture_spectrum import ORIENTATIONS
 from gis.types import LabelArray
 
@@ -22,29 +22,31 @@ _MOST: Final = 0.5  # share of a paper region's cells that must carry a neighbou
 class Lines:
     """The hatch lines of one class: where their power is, and how much a cell needs."""
 
-    orientation: int  # index into the `gis.texture_spectrum` orientations
+    channel: int  # index of the power's last axis: the orientation and spacing band
     level: float  # median power there over the cells the class confidently holds
     cut: float  # least power there of a cell that carries them
 
 
-def orientation_power(features: F32, bands: int) -> F32:
-    """(rows, cols, orientations) AC power of the ink in each orientation, per cell.
+def band_power(features: F32, bands: int) -> F32:
+    """(rows, cols, orientations x bands) AC power of the ink per orientation and spacing.
 
-    `features` are `gis.texture_spectrum` spectra: square roots of the orientation x band
-    shares after the ink and the log of the total power.
+    `features` begin with `gis.texture_spectrum` spectra: square roots of the orientation x
+    band shares after the ink and the log of the total power. Hatchings of one direction
+    but different spacings (and the streets running that way) fall in different bands.
     """
-    shares = np.square(features[..., 2:]).reshape(*features.shape[:-1], ORIENTATIONS, bands)
-    power: F32 = (shares.sum(axis=-1) * np.exp(features[..., 1:2])).astype(np.float32)
+    spectrum = features[..., 2 : 2 + ORIENTATIONS * bands]
+    power: F32 = (np.square(spectrum) * np.exp(features[..., 1:2])).astype(np.float32)
     return power
 
 
 def class_lines(power: F32, posteriors: F32, blank: int) -> dict[int, Lines]:
     """Measure on the map the hatch lines of each class (by class value) that has some.
 
-    A class's lines are its strongest orientation. A cell carries them when its power
-    there is nearer (in ratio) the class's level than the plain-paper class's, and above
-    what paper shows in nine cells out of ten. Classes whose level does not stand out of
-    that (solid ink, dot screens, unlearned classes) have none.
+    A class's lines are its strongest channel of `power` (`band_power`: an orientation and
+    band of spacing). A cell carries them when its power there is nearer (in ratio) the
+    class's level than the plain-paper class's, and above what paper shows in nine cells
+    out of ten. Classes whose level does not stand out of that (solid ink, dot screens,
+    unlearned classes) have none.
     """
     held = posteriors.max(axis=-1) > _HELD
     best = posteriors.argmax(axis=-1)
@@ -57,12 +59,12 @@ def class_lines(power: F32, posteriors: F32, blank: int) -> dict[int, Lines]:
         if index == blank - 1 or len(own) < 2:
             continue
         typical = np.median(own, axis=0)
-        orientation = int(np.argmax(typical))
-        level = float(typical[orientation])
-        busy = float(np.quantile(paper[:, orientation], _PAPER_QUANTILE))
+        channel = int(np.argmax(typical))
+        level = float(typical[channel])
+        busy = float(np.quantile(paper[:, channel], _PAPER_QUANTILE))
         if level > busy:
-            midway = np.sqrt(level * max(float(np.median(paper[:, orientation])), 1e-9))
-            found[index + 1] = Lines(orientation, level, max(busy, float(midway)))
+            midway = np.sqrt(level * max(float(np.median(paper[:, channel])), 1e-9))
+            found[index + 1] = Lines(channel, level, max(busy, float(midway)))
     return found
 
 
@@ -89,13 +91,45 @@ def unpaper_lined_regions(
         lined = [
             int(k)
             for k in around
-            if k in lines and np.mean(cells[:, lines[k].orientation] > lines[k].cut) > _MOST
+            if k in lines and np.mean(cells[:, lines[k].channel] > lines[k].cut) > _MOST
         ]
         if lined:
             result[grown][inside] = min(lined, key=lambda k: _mismatch(cells, lines[k]))
     return result
 
 
+def unpaper_lined_cells(
+    coarse: LabelArray, power: F32, lines: dict[int, Lines], blank: int, size: int
+) -> LabelArray:
+    """Give the patches of plain paper that carry a neighbour's lines to that neighbour.
+
+    `unpaper_lined_regions` for the part of a district the windows took for paper that is
+    joined to true paper (one region, mostly unlined): here every cell is tested. A patch is
+    the cells that carry a class's lines (`class_lines`), opened by a square of `size`
+    cells (a window: a street or a lone line in the hatching's direction is narrower), that
+    touches the class. Its median power must lie within the class's own spread of the
+    level (no further above it than the cut is below); of several classes claiming a cell,
+    the nearest in level takes it.
+    """
+    paper = coarse == blank
+    square = np.ones((size, size), bool)
+    nearest = np.full(coarse.shape, np.inf)
+    result = coarse.copy()
+    for value, own in lines.items():
+        lined = ndimage.binary_opening(paper & (power[..., own.channel] > own.cut), square)
+        patches, _ = ndimage.label(lined, structure=FOUR)
+        beside = ndimage.binary_dilation(coarse == value, structure=FOUR) & (patches > 0)
+        for patch in np.unique(patches[beside]):
+            cells = patches == patch
+            off = _mismatch(power[cells], own)
+            if off > np.log(own.level / own.cut):
+                continue
+            claim = cells & (off < nearest)
+            nearest[claim] = off
+            result[claim] = value
+    return result
+
+
 def _mismatch(cells: F32, lines: Lines) -> float:
-    """How far, in log ratio, the cells' median power in the lines' orientation is off."""
-    return abs(float(np.log(np.median(cells[:, lines.orientation]) / lines.level)))
+    """How far, in log ratio, the cells' median power in the lines' channel is off."""
+    return abs(float(np.log(np.median(cells[:, lines.channel]) / lines.level)))

@@ -1,5 +1,7 @@
 """Region-level decisions on a classified cell grid: small regions join the likeliest neighbour."""
 
+from typing import Final
+
 import numpy as np
 import numpy.typing as npt
 from scipy import ndimage
@@ -8,7 +10,8 @@ from gis.types import LabelArray
 
 F32 = npt.NDArray[np.float32]
 
-_FOUR = ndimage.generate_binary_structure(2, 1)
+FOUR: Final = ndimage.generate_binary_structure(2, 1)
+"""4-connectivity: cells that only touch at a corner are not neighbours."""
 
 
 def merge_small_regions(labels: LabelArray, posteriors: F32, min_cells: int) -> LabelArray:
@@ -45,7 +48,7 @@ def class_regions(labels: LabelArray) -> tuple[npt.NDArray[np.int32], npt.NDArra
     regions = np.zeros(labels.shape, np.int32)
     count = 0
     for value in np.unique(labels[labels > 0]):
-        found, number = ndimage.label(labels == value, structure=_FOUR)
+        found, number = ndimage.label(labels == value, structure=FOUR)
         regions[found > 0] = found[found > 0] + count
         count += int(number)
     sizes = np.bincount(regions.ravel(), minlength=count + 1)[1:]
@@ -77,7 +80,7 @@ def region_neighbours(
     """
     grown = tuple(slice(max(0, s.start - 1), s.stop + 1) for s in box)
     inside = regions[grown] == region
-    ring = ndimage.binary_dilation(inside, structure=_FOUR) & ~inside
+    ring = ndimage.binary_dilation(inside, structure=FOUR) & ~inside
     current = labels[grown][inside][0]
     around = np.unique(labels[grown][ring])
     return grown, inside, around[(around > 0) & (around != current)]

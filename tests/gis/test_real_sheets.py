@@ -45,9 +45,12 @@ from tests.gis.real_sheets import letters_named_right, load_sheet, run_sheet
 # each a polygon of the truth's own, so the polygon guard goes to the target, 1.5x);
 # Bloomfield has no bold entry. With dotted boundaries joined into ridges for the edge flood
 # (gis.pattern_dots): West Hartford 0.905, 0.594, 1.42x (B 0.75 -> 0.79, C 0.74 -> 0.76);
-# Bloomfield 0.955, 0.871, 0.97x.
+# Bloomfield 0.955, 0.871, 0.97x. With the lined test per orientation and band of spacing,
+# and lined patches a window wide that touch their class given to it even where the paper
+# region is mostly unlined: West Hartford 0.918, 0.602, 1.43x (AA 0.77 -> 0.81, AAA 0.91 ->
+# 0.96); Bloomfield 0.952, 0.869, 0.97x (R-40 0.98 -> 0.97).
 FLOORS = {
-    "west-hartford-1958": (0.90, 0.585, 1.5),
+    "west-hartford-1958": (0.91, 0.595, 1.5),
     "bloomfield-1958": (0.945, 0.86, 1.1),
 }
 LETTERS = {"west-hartford-1958": 28, "bloomfield-1958": 0}  # zone letters read at least
