@@ -114,16 +114,17 @@ def classify_patterns(
        most texture evidence over it (`gis.pattern_regions.merge_small_regions`); plain
        paper narrower than a window (windows over a boundary line) goes to the next
        likeliest class.
-    7. Lined paper: a plain-paper region most of whose cells carry the hatch lines of a
+    7. Zone letters: the letters printed in rings inside districts are read by OCR,
+       constrained to the legend's codes (`gis.pattern_labels`); a letter gives its code to
+       the cells of its region within a window of it: a fine cross-hatch the texture model
+       took for a coarser one gets its own code back where it is named.
+    8. Lined paper: a plain-paper region most of whose cells carry the hatch lines of a
        neighbouring class (power in its orientation and band of spacing nearer its level
        than paper's) is that class's: a sparse hatching crowded by streets and names looks
        more like the broad paper class, learned on paper full of streets, than like its own
        open stretches. Where such a stretch is joined to true paper, the patches of lined
-       cells a window wide that touch the class are its (`gis.pattern_lined`).
-    8. Zone letters: the letters printed in rings inside districts are read by OCR,
-       constrained to the legend's codes (`gis.pattern_labels`); a letter gives its code to
-       the cells of its region within a window of it: a fine cross-hatch the texture model
-       took for a coarser one gets its own code back where it is named.
+       cells a window wide that touch the class (or the cells its letters named) are its
+       (`gis.pattern_lined`).
     9. Edges: in a band of half a window around every change of class, a watershed on the
        printed lines (a difference of Gaussians of the ink, less the casings of streets a
        window long or more: a district runs on across its streets) seeded by the confident
@@ -149,7 +150,7 @@ def classify_patterns(
     extent
         Optional (height, width) mask of the plan's extent (the municipal limit).
     read_labels
-        Whether to read the zone letters inside districts (step 8; needs tesseract).
+        Whether to read the zone letters inside districts (step 7; needs tesseract).
 
     Raises
     ------
@@ -201,15 +202,16 @@ def classify_patterns(
     del ink
     coarse[_outside_cells(coarse, extent, model, ridge)] = 0
     coarse = merge_small_regions(coarse, cells, _min_region_cells(model.scale))
+    window_cells = round(model.scale.window / model.scale.step)
     if model.blank is not None:  # paper narrower than a window: windows over a boundary line
-        window_cells = round(model.scale.window / model.scale.step)
         coarse = open_class(coarse, cells, model.blank, window_cells | 1)
-        lines = class_lines(power, cells, model.blank)
-        coarse = unpaper_lined_regions(coarse, power, lines, model.blank)
-        coarse = unpaper_lined_cells(coarse, power, lines, model.blank, window_cells)
     read_as = classes_at(coarse, zone_labels, model.scale.step)
     reach = LABEL_REACH * model.scale.window
     coarse = paint_labels(coarse, zone_labels, legend.codes, model.scale.step, reach)
+    if model.blank is not None:
+        lines = class_lines(power, cells, model.blank)
+        coarse = unpaper_lined_regions(coarse, power, lines, model.blank)
+        coarse = unpaper_lined_cells(coarse, power, lines, model.blank, window_cells)
     confidence = np.round(255 * cells.max(axis=-1)).astype(np.uint8)
     labels, refined = refine_edges(coarse, cells.max(axis=-1) >= _MARKER, ridge, model.scale)
     if bold is not None:
