@@ -5,7 +5,7 @@ import shapely
 from gis.digitise import digitise, resolve_style
 from gis.errors import ClassifyError, LegendError
 from gis.legend import parse_legend
-from gis.pattern import _blank_entry, classify_patterns
+from gis.pattern import _blank_entry, _grids, classify_patterns
 from gis.pattern_edges import boundary_ridges, flood, keep_solid_ink
 from gis.pattern_model import TextureModel, fit_model, seed_cells, seed_posteriors, self_train
 from gis.pattern_regions import merge_small_regions, open_class
@@ -314,3 +314,18 @@ def test_the_flood_crosses_long_streets_but_not_a_short_gap_in_a_boundary_line()
     extent[21:, :] = True  # the street is the map frame's double line
     framed = boundary_ridges(ink, filled, streets, 48, extent, 1.0)
     assert framed[20, 10:110].min() > 30 and framed[27, 10:110].min() > 30
+
+
+def test_a_small_map_sample_does_not_shrink_the_windows():
+    # Key swatches 70 x 20 px; a planner adds a 30 x 30 px patch of a district on the map
+    # to one entry. On West Hartford, map patches added to three entries (Parking's the
+    # smallest) had shrunk the analysis window of the whole sheet from 48 to 30 px.
+    rows, cols = np.mgrid[:20, :70]
+    swatches = [[((cols + k * rows) % 8 < 2).astype(np.float32)] for k in range(4)]
+    patch = np.zeros((30, 30), np.float32)
+    patch[::6] = 1.0
+    with_patch = [list(boxes) for boxes in swatches]
+    with_patch[1].append(patch)
+    key_only, planner = _grids(swatches), _grids(with_patch)
+    assert planner[0].window == key_only[0].window == 48
+    assert planner[1].window == key_only[1].window
