@@ -99,7 +99,9 @@ def classify_patterns(
        and its contrast; hatch direction and spacing, cross-hatch, dot screens, solid and
        blank each leave their own spectrum.
     3. Seeds: map cells seen through a window the size of the key's swatches are matched to
-       the swatches' spectra; only clear matches count (`gis.pattern_model.seed_posteriors`).
+       the spectra of each sample box (a key swatch, or a patch of a district on the map
+       that the planner added); only clear matches count
+       (`gis.pattern_model.seed_posteriors`).
     4. Self-training: a Gaussian model per entry is learned from the map cells it
        confidently holds (also where the posteriors averaged over three windows are
        confident, so the streets crossing a district widen its class), in a square window
@@ -260,7 +262,7 @@ def _learn(
     plain = [index for index in untextured if index is not None]
     seeds = seed_posteriors(
         grid_spectra(ink, seed_grid),
-        [np.concatenate([patch_spectra(p, seed_grid) for p in boxes]) for boxes in patches],
+        [[patch_spectra(p, seed_grid) for p in boxes] for boxes in patches],
         inside,
         plain,
     )

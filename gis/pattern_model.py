@@ -85,7 +85,7 @@ class TextureModel:
 
 def seed_posteriors(
     features: F32,
-    samples: list[F32],
+    samples: Sequence[Sequence[F32]],
     inside: npt.NDArray[np.bool_],
     plain: Sequence[int] = (),
 ) -> F32:
@@ -95,9 +95,9 @@ def seed_posteriors(
     are too few to give a covariance). A cell nearer its closest sample than the next by
     less than `_MARGIN` is left undecided (uniform), so that textures the key does not show
     well (streets, labels, sparse hatching cut by parcels) do not teach the model.
-    A cell must also be nearer its closest sample than the nearest other sample is to that
-    sample: a district's clutter (a street across plain paper) is far from every sample,
-    and must not teach the sample it happens to be least far from.
+    A cell must also be nearer its closest sample than the nearest other class's sample is
+    to that sample: a district's clutter (a street across plain paper) is far from every
+    sample, and must not teach the sample it happens to be least far from.
     Plain paper and solid ink have no texture: the shares of their spectra are the scanner's
     noise, so the `plain` classes (indices into `samples`) are matched on ink and power
     only, scaled to the same number of features.
@@ -107,7 +107,10 @@ def seed_posteriors(
     features
         (rows, cols, features) spectra of the map cells, taken with the samples' window.
     samples
-        Per class, (n, features) spectra of its sample windows.
+        Per class, per sample box, (n, features) spectra of the box's windows. Each box is
+        a centre of its own, and a cell's distance to a class is to its nearest box: a key
+        swatch and a patch of a district on the map may look unlike, and their average
+        looks like neither.
     inside
         (rows, cols) cells on the map.
     plain
@@ -116,16 +119,19 @@ def seed_posteriors(
     rows, cols, count = features.shape
     vectors = features.reshape(-1, count)
     spread = vectors[inside.ravel()].std(axis=0) + 1e-6 if inside.any() else vectors.std(axis=0)
-    centres = np.stack([s.mean(axis=0) for s in samples]) / spread
-    distance = _sample_distances(vectors / spread, centres, plain)
+    owner = np.array([k for k, boxes in enumerate(samples) for _ in boxes])
+    centres = np.stack([box.mean(axis=0) for boxes in samples for box in boxes]) / spread
+    plain_boxes = [int(i) for i in np.flatnonzero(np.isin(owner, list(plain)))]
+    to_box = _sample_distances(vectors / spread, centres, plain_boxes)
+    distance = np.stack([to_box[:, owner == k].min(axis=1) for k in range(len(samples))], axis=1)
     posteriors = _softmax(-distance / (2 * _TEMPERATURE))
     if len(samples) > 1:
         ordered = np.sort(distance, axis=1)
-        between = _sample_distances(centres, centres, plain)
-        np.fill_diagonal(between, np.inf)
-        ball = between.min(axis=0)  # squared distance to the nearest other sample
+        between = _sample_distances(centres, centres, plain_boxes)
+        between[owner[:, None] == owner[None, :]] = np.inf
+        ball = between.min(axis=0)  # squared distance from each box to the nearest other class's
         unclear = ordered[:, 1] - ordered[:, 0] < _MARGIN
-        unclear |= ordered[:, 0] > ball[distance.argmin(axis=1)]
+        unclear |= ordered[:, 0] > ball[to_box.argmin(axis=1)]
         posteriors[unclear] = 1.0 / len(samples)
     return posteriors.reshape(rows, cols, -1)
 

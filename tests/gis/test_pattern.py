@@ -125,7 +125,7 @@ def test_self_training_recovers_textures_the_samples_only_hint_at():
     truth[:, 10:] = 1
     features = rng.normal(size=(20, 20, 3)).astype(np.float32)
     features += 8 * truth[..., None]  # the map's textures differ from the samples'
-    samples = [np.full((1, 3), 1.5, np.float32), np.full((1, 3), 5.0, np.float32)]
+    samples = [[np.full((1, 3), 1.5, np.float32)], [np.full((1, 3), 5.0, np.float32)]]
     inside = np.ones((20, 20), bool)
     seeds = seed_posteriors(features, samples, inside)
     scale = TextureScale(9.0, 16, 8)
@@ -174,14 +174,14 @@ def test_a_class_without_map_support_takes_no_cells_far_from_its_samples():
     truth[:, 10:] = 1
     features = rng.normal(size=(20, 20, 3)).astype(np.float32)
     features += 8 * truth[..., None]
-    samples = [np.full((1, 3), v, np.float32) for v in (0.0, 8.0, 40.0)]  # C: not on the map
+    samples = [[np.full((1, 3), v, np.float32)] for v in (0.0, 8.0, 40.0)]  # C: not on the map
     inside = np.ones((20, 20), bool)
     seeds = seed_posteriors(features, samples, inside)
     base = TextureModel(
         ("A", "B", "C"), np.zeros((3, 3)), np.stack([np.eye(3)] * 3), np.zeros(3),
         TextureScale(9.0, 16, 8), InkLevels(230.0, 40.0), None,
     )  # fmt: skip
-    fallback = np.stack([s[0] for s in samples]).astype(np.float64)
+    fallback = np.stack([s[0][0] for s in samples]).astype(np.float64)
     model, posteriors = self_train(features, seeds, inside, fallback, base)
     assert model.supported is not None and model.supported.tolist() == [True, True, False]
     assert posteriors[..., 2].max() == 0.0  # ruled out, not merely unlikely
@@ -231,11 +231,26 @@ def test_blank_sample_is_matched_on_ink_and_power_only():
     cells[0::2, 2:] = rng.uniform(0.2, 0.4, (50, count - 2))  # paper: the shares are noise
     features = cells.reshape(10, 10, count)
     inside = np.ones((10, 10), bool)
-    textured = seed_posteriors(features, [paper[None], dots[None]], inside)
+    textured = seed_posteriors(features, [[paper[None]], [dots[None]]], inside)
     assert np.mean(seed_cells(textured).ravel()[0::2] == 0) < 0.5
-    plain = seed_posteriors(features, [paper[None], dots[None]], inside, plain=[0])
+    plain = seed_posteriors(features, [[paper[None]], [dots[None]]], inside, plain=[0])
     assert np.all(seed_cells(plain).ravel()[0::2] == 0)
     assert np.all(seed_cells(plain).ravel()[1::2] == 1)
+
+
+def test_each_sample_box_of_an_entry_seeds_on_its_own():
+    # An entry whose key swatch and a patch of its district on the map look unlike: cells
+    # like either are its. Their average (a texture like neither, here a hatch's) is not.
+    rng = np.random.default_rng(4)
+    swatch, patch, other = np.zeros((3, 12))
+    swatch[:4], patch[4:8], other[8:] = 4.0, 4.0, 4.0
+    hatch = (swatch + patch) / 2
+    cells = np.stack([swatch, patch, hatch, other] * 25)
+    cells += rng.normal(0, 0.05, cells.shape)
+    features = cells.reshape(10, 10, 12).astype(np.float32)
+    samples = [[swatch[None], patch[None]], [hatch[None]], [other[None]]]
+    seeds = seed_cells(seed_posteriors(features, samples, np.ones((10, 10), bool)))
+    assert (seeds.ravel() == np.tile([0, 0, 1, 2], 25)).all()
 
 
 def test_cells_far_from_every_sample_seed_nothing():
@@ -245,7 +260,7 @@ def test_cells_far_from_every_sample_seed_nothing():
     cells += rng.normal(0, 0.05, cells.shape)
     features = cells.reshape(10, 10, 3).astype(np.float32)
     seeds = seed_cells(
-        seed_posteriors(features, [hatch[None], grid[None]], np.ones((10, 10), bool))
+        seed_posteriors(features, [[hatch[None]], [grid[None]]], np.ones((10, 10), bool))
     )
     assert (seeds.ravel()[:80] == np.tile([0, 1], 40)).all()
     assert (seeds.ravel()[80:] == -1).all()
