@@ -55,8 +55,9 @@ class DigitiseResult:
         (validity, gap and overlap area), ``review`` (zones under
         `gis.digitise_report.LOW_CONFIDENCE`, and those holding a zone letter that
         overruled the texture), ``warnings`` and ``timings`` in seconds; on pattern
-        sheets also ``textures`` and ``zone_labels`` (each letter read: code, pixel,
-        score and the code the texture gave it).
+        sheets also ``textures`` (scale, plain-paper entry, ``unmatched``: the entries
+        whose samples matched no district on the map) and ``zone_labels`` (each letter
+        read: code, pixel, score and the code the texture gave it).
     transform
         The fitted pixel -> map transform.
     """

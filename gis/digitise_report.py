@@ -47,7 +47,7 @@ def build_report(
     if isinstance(classes, PatternClassification):
         flagged, notes = _letter_review(zones, classes, transform)
         review = sorted(set(review) | flagged)
-        warnings += notes
+        warnings += notes + _unmatched_note(classes)
     return {
         "georef": {
             "method": georef.method,
@@ -106,6 +106,27 @@ def _letter_review(
     return flagged, [note]
 
 
+def _unmatched(classes: PatternClassification) -> list[str]:
+    """List the entries (codes) whose samples matched no map cells: no district is theirs."""
+    supported = classes.model.supported
+    if supported is None:
+        return []
+    return [code for code, held in zip(classes.codes, supported, strict=True) if not held]
+
+
+def _unmatched_note(classes: PatternClassification) -> list[str]:
+    """Warn of the entries whose samples look like no district on the map (none: no note)."""
+    codes = _unmatched(classes)
+    if not codes:
+        return []
+    return [
+        f"key entries {', '.join(codes)} matched no district on the map by their samples' "
+        "texture (textures.unmatched): districts of theirs, if any, carry other codes. If "
+        "their districts look unlike the key's swatch, add a box inside one of them to the "
+        "entry's samples"
+    ]
+
+
 def _zones_holding(
     zones: list[ZoneRegion], pixels: npt.NDArray[np.floating], transform: FittedTransform
 ) -> set[int]:
@@ -150,6 +171,7 @@ def _learned(classes: Classified) -> dict[str, Any]:
                 "window_px": texture.scale.window,
                 "step_px": texture.scale.step,
                 "blank": None if texture.blank is None else texture.codes[texture.blank - 1],
+                "unmatched": _unmatched(classes),
                 "means": {
                     c: m.round(3).tolist()
                     for c, m in zip(texture.codes, texture.means, strict=True)

@@ -57,6 +57,11 @@ FLOORS = {
     "bloomfield-1958": (0.945, 0.86, 1.1),
 }
 LETTERS = {"west-hartford-1958": 28, "bloomfield-1958": 0}  # zone letters read at least
+# Entries whose key swatch matched no district's texture, named in the report's warnings.
+UNMATCHED = {
+    "west-hartford-1958": ["Section 15 Business", "Parking"],
+    "bloomfield-1958": ["Business 1"],  # in the key, not on the map (nor in the truth)
+}
 
 
 @pytest.mark.parametrize("name", sorted(FLOORS))
@@ -68,6 +73,10 @@ def test_real_pattern_sheet_scores(shared_data, name):
     assert score.mean_iou >= mean_iou
     assert score.polygon_ratio <= polygons
     assert result.report["coverage"]["valid"]
+    assert result.report["textures"]["unmatched"] == UNMATCHED[name]
+    unmatched = [w for w in result.report["warnings"] if w.startswith("key entries")]
+    assert len(unmatched) == bool(UNMATCHED[name])
+    assert all(code in unmatched[0] for code in UNMATCHED[name])
     read, right = letters_named_right(result, sheet.truth)
     assert read >= LETTERS[name]
     assert right >= 0.9 * read  # a letter lies in a traced district of the code it was read as
