@@ -42,6 +42,7 @@ _SAMPLE_TRIM: Final = 0.12  # share of a swatch's short side trimmed off for its
 _BLANK_MARKS: Final = 0.01  # share of a sample's pixels printed under which it is paper
 _STEP_RANGE: Final = (8, 16)  # cell side bounds, pixels
 _MIN_REGION_WINDOWS: Final = 1.5  # a district covers at least this many analysis windows
+_FILL_EDGE: Final = 0.2  # share of a window over solid fill past which it reads the fill's edge
 _LINE_LEVEL = 0.25  # ridge height of a printed line (ink share) that stops an edge flood
 
 
@@ -132,7 +133,9 @@ def classify_patterns(
        window long or more: a district runs on across its streets) seeded by the confident
        cells moves the edge onto the boundary line or the pattern change
        (`gis.pattern_edges`); dotted boundaries are joined into lines for it
-       (`gis.pattern_dots`).
+       (`gis.pattern_dots`). Cells whose window lies a fifth or more over a solid fill
+       (step 11) are not confident: beside a fill the window sees bars, and took the
+       hatching there for a ladder pattern.
     10. Bold hatching: where some key entries are printed in strokes clearly wider than all
         the others' (`gis.pattern_bold`), patches of such strokes (at least a third of a
         window long, closed over the gaps between them) are the bold entry whose samples'
@@ -215,7 +218,10 @@ def classify_patterns(
         coarse = unpaper_lined_regions(coarse, power, lines, model.blank)
         coarse = unpaper_lined_cells(coarse, power, lines, model.blank, window_cells)
     confidence = np.round(255 * cells.max(axis=-1)).astype(np.uint8)
-    labels, refined = refine_edges(coarse, cells.max(axis=-1) >= _MARKER, ridge, model.scale)
+    sure = cells.max(axis=-1) >= _MARKER
+    if solid is not None:  # a window over a fill's edge sees bars: no texture of its own
+        sure &= (_cell_share(solid[1], model.scale) <= _FILL_EDGE) | (coarse == solid[0])
+    labels, refined = refine_edges(coarse, sure, ridge, model.scale)
     if bold is not None:
         labels = np.where((bold > 0) & (labels > 0), bold, labels).astype(np.uint8)
     if solid is not None:
@@ -361,6 +367,19 @@ def _grids(patches: list[list[F32]]) -> tuple[TextureScale, SpectrumGrid, Spectr
     side = int(np.clip(max(rows, cols, 3 * period), 16, MAX_WINDOW)) // 2 * 2
     scale = TextureScale(period, side, step)
     return scale, make_grid((rows, cols), step), make_grid((side, side), step)
+
+
+def _cell_share(mask: npt.NDArray[np.bool_], scale: TextureScale) -> F32:
+    """Measure the (rows, cols) share of each cell's window that `mask` covers.
+
+    The window is centred on the cell, or on the sheet's last pixel for a cell the sheet's
+    edge cuts.
+    """
+    share = ndimage.uniform_filter(mask.astype(np.float32), scale.window)
+    step = scale.step
+    rows, cols = (np.minimum(np.arange(0, n, step) + step // 2, n - 1) for n in mask.shape)
+    result: F32 = share[np.ix_(rows, cols)]
+    return result
 
 
 def _min_region_cells(scale: TextureScale) -> int:

@@ -5,7 +5,7 @@ import shapely
 from gis.digitise import digitise, resolve_style
 from gis.errors import ClassifyError, LegendError
 from gis.legend import parse_legend
-from gis.pattern import _blank_entry, _grids, classify_patterns
+from gis.pattern import _blank_entry, _cell_share, _grids, classify_patterns
 from gis.pattern_edges import boundary_ridges, flood, keep_solid_ink
 from gis.pattern_model import TextureModel, fit_model, seed_cells, seed_posteriors, self_train
 from gis.pattern_regions import merge_small_regions, open_class
@@ -344,3 +344,12 @@ def test_a_small_map_sample_does_not_shrink_the_windows():
     key_only, planner = _grids(swatches), _grids(with_patch)
     assert planner[0].window == key_only[0].window == 48
     assert planner[1].window == key_only[1].window
+
+
+def test_cell_share_measures_the_fill_under_each_cells_window():
+    fill = np.zeros((100, 160), bool)
+    fill[:, :80] = True  # a solid fill on the left half
+    share = _cell_share(fill, TextureScale(8.0, 40, 16))
+    assert share.shape == (7, 10)  # cells cover the sheet, the last ones partly
+    assert np.allclose(share[:, :3], 1.0) and np.allclose(share[:, 7:], 0.0)
+    assert 0.3 < share[3, 4] < 0.8  # a window centred 8 px from the fill's edge

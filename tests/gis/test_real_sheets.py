@@ -51,9 +51,13 @@ from tests.gis.real_sheets import letters_named_right, load_sheet, run_sheet
 # Bloomfield 0.955, 0.871, 0.97x. With the lined test per orientation and band of spacing,
 # and lined patches a window wide that touch their class given to it even where the paper
 # region is mostly unlined: West Hartford 0.918, 0.602, 1.43x (AA 0.77 -> 0.81, AAA 0.91 ->
-# 0.96); Bloomfield 0.952, 0.869, 0.97x (R-40 0.98 -> 0.97).
+# 0.96); Bloomfield 0.952, 0.869, 0.97x (R-40 0.98 -> 0.97). With the zone letters given
+# before the lined paper: West Hartford 0.919, 0.602, 1.43x. With cells whose window lies a
+# fifth or more over a solid fill not confident (a hatching beside Business 2's strips read
+# as Industrial's ladder): West Hartford 0.920, 0.613, 1.20x (Industrial 0.83 -> 0.91);
+# Bloomfield 0.953, 0.871, 0.97x.
 FLOORS = {
-    "west-hartford-1958": (0.91, 0.595, 1.5),
+    "west-hartford-1958": (0.915, 0.605, 1.5),
     "bloomfield-1958": (0.945, 0.86, 1.1),
 }
 LETTERS = {"west-hartford-1958": 28, "bloomfield-1958": 0}  # zone letters read at least
