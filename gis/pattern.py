@@ -352,17 +352,18 @@ def _solid_pixels(
 def _grids(patches: list[list[F32]]) -> tuple[TextureScale, SpectrumGrid, SpectrumGrid]:
     """Fit the cells and windows to the samples and their pattern period.
 
-    The seed window is the size of the typical sample, the median of their sides (so the
-    key's swatches fill it, and map cells seen through it compare with them like for like;
-    a smaller sample is repeated to its size: a patch of a district on the map that a
-    planner adds to an entry must not shrink the window the whole sheet is read with); the
-    map window is square, at least three pattern periods and the seed window's longer side,
-    at most `MAX_WINDOW`. Cells are about the seed window's shorter side.
+    The seed window is the size of the smallest entry's samples (so every key swatch fills
+    it, and map cells seen through it compare with the samples like for like); an entry's
+    size is that of its largest sample, so that a small patch of a district on the map that
+    a planner adds to an entry (repeated to the window's size) does not shrink the windows
+    the whole sheet is read with. The map window is square, at least three pattern periods
+    and the seed window's longer side, at most `MAX_WINDOW`. Cells are about the seed
+    window's shorter side.
     """
     flat = [patch for boxes in patches for patch in boxes]
     period = fit_scale(flat).period
-    rows = min(MAX_WINDOW, int(np.median([p.shape[0] for p in flat]))) // 2 * 2
-    cols = min(MAX_WINDOW, int(np.median([p.shape[1] for p in flat]))) // 2 * 2
+    rows = min(MAX_WINDOW, *(max(p.shape[0] for p in boxes) for boxes in patches)) // 2 * 2
+    cols = min(MAX_WINDOW, *(max(p.shape[1] for p in boxes) for boxes in patches)) // 2 * 2
     step = int(np.clip(min(rows, cols), *_STEP_RANGE))
     side = int(np.clip(max(rows, cols, 3 * period), 16, MAX_WINDOW)) // 2 * 2
     scale = TextureScale(period, side, step)
