@@ -10,7 +10,7 @@ from rasterio.features import sieve
 from scipy import ndimage
 
 from gis.errors import ClassifyError
-from gis.legend import Legend, PixelBox
+from gis.legend import Legend
 from gis.pattern_bold import bold_entries, bold_pixels
 from gis.pattern_edges import boundary_ridges, keep_solid_ink, refine_edges, upsample
 from gis.pattern_ink import read_ink
@@ -23,24 +23,19 @@ from gis.pattern_lined import (
 )
 from gis.pattern_model import TextureModel, seed_posteriors, self_train
 from gis.pattern_regions import merge_small_regions, open_class
-from gis.pattern_solid import printed_shares, solid_class, solid_mask
+from gis.pattern_samples import blank_entry, fit_grids, sample_patches
+from gis.pattern_solid import solid_class, solid_mask
 from gis.pattern_streets import WIDEST_HALF, fill_streets, street_mask
 from gis.raster import ArrayScan, Scan
 from gis.strokes import stroke_half_width, stroke_radius
-from gis.texture import F32, InkLevels, TextureScale, fit_scale
-from gis.texture_spectrum import SpectrumGrid, grid_spectra, make_grid, patch_spectra
+from gis.texture import F32, InkLevels, TextureScale
+from gis.texture_spectrum import SpectrumGrid, grid_spectra, patch_spectra
 from gis.types import LabelArray, RGBImage
-
-MAX_WINDOW: Final = 48
-"""Largest analysis window side, pixels: a 64-pixel window would double the time."""
 
 LABEL_REACH: Final = 1.0
 """How far a zone letter's evidence reaches around it, in analysis windows."""
 
 _MARKER = 0.7  # smoothed posterior of the cells that seed the edge watershed
-_SAMPLE_TRIM: Final = 0.12  # share of a swatch's short side trimmed off for its frame line
-_BLANK_MARKS: Final = 0.01  # share of a sample's pixels printed under which it is paper
-_STEP_RANGE: Final = (8, 16)  # cell side bounds, pixels
 _MIN_REGION_WINDOWS: Final = 1.5  # a district covers at least this many analysis windows
 _FILL_EDGE: Final = 0.2  # share of a window over solid fill past which it reads the fill's edge
 _LINE_LEVEL = 0.25  # ridge height of a printed line (ink share) that stops an edge flood
@@ -188,9 +183,9 @@ def classify_patterns(
         raise ClassifyError(f"extent mask has shape {extent.shape}, the scan {grey.shape}")
     zone_labels = find_zone_labels(grey, ink, legend.codes) if read_labels else []
     del grey
-    patches = _patches(ink, legend)
+    patches = sample_patches(ink, legend)
     solid_entry = solid_class(patches)
-    grids = _grids(patches)
+    grids = fit_grids(patches)
     streets = street_mask(ink, grids[0].window // 2)
     texture_ink = fill_streets(ink, streets)
     model, cells, features = _learn(
@@ -258,12 +253,13 @@ def _learn(
 
     Returns the model, the cells' smoothed posteriors and their spectra.
 
-    `grids` are the scale, seed grid and map grid fitted to the samples (`_grids`); `solid`
-    is the index of the solid entry, if any: like plain paper, it has no texture.
+    `grids` are the scale, seed grid and map grid fitted to the samples
+    (`gis.pattern_samples.fit_grids`); `solid` is the index of the solid entry, if any: like
+    plain paper, it has no texture.
     """
     scale, seed_grid, map_grid = grids
     inside = _inside_cells(extent, ink.shape, scale.step)
-    blank = _blank_entry(patches)
+    blank = blank_entry(patches)
     untextured = (solid, None if blank is None else blank - 1)
     plain = [index for index in untextured if index is not None]
     seeds = seed_posteriors(
@@ -322,16 +318,6 @@ def _stroke_half_width(patches: list[list[F32]], textured: list[int]) -> float:
     return float(np.median(widths)) if widths else 1.0
 
 
-def _blank_entry(patches: list[list[F32]]) -> int | None:
-    """Class value of the plain-paper entry: the one whose samples have no printed marks.
-
-    The mean ink cannot tell faint sparse dots from stained paper; printed pixels can.
-    None when every entry's samples have marks.
-    """
-    marks = printed_shares(patches)
-    return int(np.argmin(marks)) + 1 if min(marks) < _BLANK_MARKS else None
-
-
 def _solid_pixels(
     ink: F32, patches: list[list[F32]], solid: int, scale: TextureScale
 ) -> tuple[int, npt.NDArray[np.bool_]]:
@@ -347,27 +333,6 @@ def _solid_pixels(
     radius = stroke_radius(others) + 1.0
     area = (scale.window // 4) ** 2
     return solid + 1, solid_mask(ink, radius, area, max(radius, WIDEST_HALF))
-
-
-def _grids(patches: list[list[F32]]) -> tuple[TextureScale, SpectrumGrid, SpectrumGrid]:
-    """Fit the cells and windows to the samples and their pattern period.
-
-    The seed window is the size of the smallest entry's samples (so every key swatch fills
-    it, and map cells seen through it compare with the samples like for like); an entry's
-    size is that of its largest sample, so that a small patch of a district on the map that
-    a planner adds to an entry (repeated to the window's size) does not shrink the windows
-    the whole sheet is read with. The map window is square, at least three pattern periods
-    and the seed window's longer side, at most `MAX_WINDOW`. Cells are about the seed
-    window's shorter side.
-    """
-    flat = [patch for boxes in patches for patch in boxes]
-    period = fit_scale(flat).period
-    rows = min(MAX_WINDOW, *(max(p.shape[0] for p in boxes) for boxes in patches)) // 2 * 2
-    cols = min(MAX_WINDOW, *(max(p.shape[1] for p in boxes) for boxes in patches)) // 2 * 2
-    step = int(np.clip(min(rows, cols), *_STEP_RANGE))
-    side = int(np.clip(max(rows, cols, 3 * period), 16, MAX_WINDOW)) // 2 * 2
-    scale = TextureScale(period, side, step)
-    return scale, make_grid((rows, cols), step), make_grid((side, side), step)
 
 
 def _cell_share(mask: npt.NDArray[np.bool_], scale: TextureScale) -> F32:
@@ -399,32 +364,6 @@ def _inside_cells(
     centres = extent[step // 2 :: step, step // 2 :: step]
     inside[: centres.shape[0], : centres.shape[1]] = centres
     return inside
-
-
-def _patches(ink: F32, legend: Legend) -> list[list[F32]]:
-    height, width = ink.shape
-    patches: list[list[F32]] = []
-    for index, entry in enumerate(legend.entries):
-        if not entry.samples:
-            raise ClassifyError(
-                f"zones[{index}] ({entry.code}): a pattern sheet needs samples for every entry"
-            )
-        for box in entry.samples:
-            if box.x1 > width or box.y1 > height:
-                raise ClassifyError(
-                    f"zones[{index}].samples: box {box} lies outside the {width} x {height} scan"
-                )
-        patches.append([_trimmed(ink, box) for box in entry.samples])
-    return patches
-
-
-def _trimmed(ink: F32, box: PixelBox) -> F32:
-    """Cut a sample box's ink without its edge, where a key swatch has its frame line."""
-    trim = int(_SAMPLE_TRIM * min(box.x1 - box.x0, box.y1 - box.y0)) + 1
-    patch = ink[box.y0 + trim : box.y1 - trim, box.x0 + trim : box.x1 - trim]
-    if patch.shape[0] < 4 or patch.shape[1] < 4:
-        raise ClassifyError(f"sample box {box} is too small to learn a texture from")
-    return patch
 
 
 def _outside_cells(

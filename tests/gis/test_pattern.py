@@ -5,10 +5,11 @@ import shapely
 from gis.digitise import digitise, resolve_style
 from gis.errors import ClassifyError, LegendError
 from gis.legend import parse_legend
-from gis.pattern import _blank_entry, _cell_share, _grids, classify_patterns
+from gis.pattern import _cell_share, classify_patterns
 from gis.pattern_edges import boundary_ridges, flood, keep_solid_ink
 from gis.pattern_model import TextureModel, fit_model, seed_cells, seed_posteriors, self_train
 from gis.pattern_regions import merge_small_regions, open_class
+from gis.pattern_samples import blank_entry, fit_grids
 from gis.raster import ArrayScan
 from gis.scoring import score_zones
 from gis.synthetic import make_sheet
@@ -218,8 +219,8 @@ def test_blank_entry_is_paper_without_marks_not_the_least_ink():
     dots[::9, ::9] = 0.9  # sparse faint dots: less mean ink than the stained paper
     hatch = pattern_mask("hatch_ne", (40, 40)).astype(np.float32)
     assert dots.mean() < stained.mean()
-    assert _blank_entry([[dots], [stained], [hatch]]) == 2
-    assert _blank_entry([[dots], [hatch]]) is None
+    assert blank_entry([[dots], [stained], [hatch]]) == 2
+    assert blank_entry([[dots], [hatch]]) is None
 
 
 def test_blank_sample_is_matched_on_ink_and_power_only():
@@ -341,7 +342,7 @@ def test_a_small_map_sample_does_not_shrink_the_windows():
     patch[::6] = 1.0
     with_patch = [list(boxes) for boxes in swatches]
     with_patch[1].append(patch)
-    key_only, planner = _grids(swatches), _grids(with_patch)
+    key_only, planner = fit_grids(swatches), fit_grids(with_patch)
     assert planner[0].window == key_only[0].window == 48
     assert planner[1].window == key_only[1].window
 
