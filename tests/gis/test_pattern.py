@@ -1,11 +1,14 @@
+import dataclasses
+
 import numpy as np
 import pytest
 import shapely
 
 from gis.digitise import digitise, resolve_style
+from gis.digitise_report import _unmatched_note
 from gis.errors import ClassifyError, LegendError
 from gis.legend import parse_legend
-from gis.pattern import _cell_share, classify_patterns
+from gis.pattern import PatternClassification, _cell_share, classify_patterns
 from gis.pattern_edges import boundary_ridges, flood, keep_solid_ink
 from gis.pattern_model import TextureModel, fit_model, seed_cells, seed_posteriors, self_train
 from gis.pattern_regions import merge_small_regions, open_class
@@ -59,6 +62,8 @@ def test_pattern_sheet_quality_floor(seed):
     assert result.report["coverage"]["valid"] and result.report["coverage"]["gap_m2"] == 0
     assert {"period_px", "window_px", "blank"} <= set(result.report["textures"])
     assert result.report["textures"]["blank"] == "RES_A"
+    assert result.report["textures"]["unmatched"] == []  # every entry has districts here
+    assert not [w for w in result.report["warnings"] if w.startswith("key entries")]
     assert all(0 <= z.confidence <= 1 for z in result.zones)
 
 
@@ -354,3 +359,17 @@ def test_cell_share_measures_the_fill_under_each_cells_window():
     assert share.shape == (7, 10)  # cells cover the sheet, the last ones partly
     assert np.allclose(share[:, :3], 1.0) and np.allclose(share[:, 7:], 0.0)
     assert 0.3 < share[3, 4] < 0.8  # a window centred 8 px from the fill's edge
+
+
+def test_entries_whose_samples_matched_no_district_are_named_with_the_remedy():
+    labels = np.ones((4, 4), np.uint8)
+    model = TextureModel(
+        ("AA", "S15", "G"), np.zeros((3, 2)), np.stack([np.eye(2)] * 3), np.zeros(3),
+        TextureScale(8.0, 48, 14), InkLevels(230.0, 40.0), None,
+        supported=np.array([True, False, True]),
+    )  # fmt: skip
+    classes = PatternClassification(labels, labels, model.codes, model, {})
+    (note,) = _unmatched_note(classes)
+    assert note.startswith("key entries S15 matched no district") and "add a box" in note
+    matched = dataclasses.replace(model, supported=np.array([True, True, True]))
+    assert _unmatched_note(dataclasses.replace(classes, model=matched)) == []
