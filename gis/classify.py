@@ -19,6 +19,7 @@ from gis.colour import (
     fit_colour_model,
     quantise,
 )
+from gis.components import FOUR
 from gis.errors import ClassifyError
 from gis.legend import RGB, Legend
 from gis.majority import mode_filter
@@ -34,7 +35,6 @@ INFERRED_CONFIDENCE: Final = 96
 
 _TEXTURE_CONFIDENCE = INFERRED_CONFIDENCE - 1
 _LINE_SUPPORT = 0.5  # share of a region's border next to printed line that makes it a zone
-_FOUR = ndimage.generate_binary_structure(2, 1)
 _SAMPLE_PIXELS = 4_000_000  # the colour histogram needs no more than this sample
 _COARSE_PIXELS = 4_000_000  # the outside mask is found on a grid of about this many cells
 _STRIP_PIXELS = 4_000_000  # pixels per strip of a whole-raster count
@@ -296,7 +296,7 @@ def label_regions(labels: LabelArray) -> tuple[npt.NDArray[np.int32], npt.NDArra
         mask = labels == value
         box = _bounds(mask)  # label only the box the class reaches: same ids, less work
         ids = scratch[: mask[box].size].reshape(mask[box].shape)
-        count = ndimage.label(mask[box], structure=_FOUR, output=ids)
+        count = ndimage.label(mask[box], structure=FOUR, output=ids)
         regions[box] += ids  # 0 off the class: a plain sum, not a masked one
         del mask
         offsets[value] = offset

@@ -9,6 +9,9 @@ from scipy import ndimage
 EIGHT: Final = np.ones((3, 3), bool)
 """8-connectivity: pixels touching at a corner belong to one part (a diagonal stroke)."""
 
+FOUR: Final = ndimage.generate_binary_structure(2, 1)
+"""4-connectivity: pixels (or cells) that only touch at a corner are not neighbours."""
+
 
 def label_spans(
     mask: npt.NDArray[np.bool_],
@@ -50,3 +53,25 @@ def long_parts(mask: npt.NDArray[np.bool_], min_length: int) -> npt.NDArray[np.b
     long[0] = False
     result: npt.NDArray[np.bool_] = long[parts]
     return result
+
+
+def large_parts(
+    mask: npt.NDArray[np.bool_], min_area: float
+) -> tuple[npt.NDArray[np.signedinteger], npt.NDArray[np.bool_]]:
+    """Label the 4-connected parts of `mask` and tell which cover at least `min_area` pixels.
+
+    Returns the part numbers (0 off the mask) and, indexed by part number, whether that
+    part is large enough (never index 0): a blob among specks, a letter among noise.
+
+    Examples
+    --------
+    >>> mask = np.zeros((4, 9), bool)
+    >>> mask[:2, :3] = mask[3, 8] = True
+    >>> parts, large = large_parts(mask, 4)
+    >>> large.tolist(), int(large[parts].sum())
+    ([False, True, False], 6)
+    """
+    parts, _ = ndimage.label(mask, structure=FOUR)
+    large: npt.NDArray[np.bool_] = np.bincount(parts.ravel()) >= min_area
+    large[0] = False
+    return parts, large

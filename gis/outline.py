@@ -10,7 +10,7 @@ from rasterio.features import rasterize
 from scipy import ndimage
 from shapely.geometry import Polygon
 
-from gis.components import label_spans
+from gis.components import FOUR, label_spans
 from gis.ocr import otsu_threshold
 from gis.raster import ArrayScan, Scan, iter_windows
 from gis.types import RGBImage
@@ -19,7 +19,6 @@ Faces = npt.NDArray[np.int32]
 """(height, width) face ids: 0 for none (a line pixel, or off the map), faces from 1."""
 
 _LUMA: Final = np.array([0.299, 0.587, 0.114], np.float32)
-_FOUR: Final = ndimage.generate_binary_structure(2, 1)
 _DARK_RANGE: Final = (0.35, 0.6)  # line-core threshold bounds, from dark ink towards paper
 _OUTSIDE_SHARE: Final = 0.5  # share of a face off the frame that makes it off the map
 
@@ -163,7 +162,7 @@ def label_faces(lines: npt.NDArray[np.bool_], *, gap_px: int = 3) -> tuple[Faces
         raise ValueError(f"gap_px must be >= 0, got {gap_px}")
     barrier = ndimage.maximum_filter(lines.view(np.uint8), size=2 * gap_px + 1) > 0
     faces = np.empty(lines.shape, np.int32)
-    count = int(ndimage.label(~barrier, structure=_FOUR, output=faces))
+    count = int(ndimage.label(~barrier, structure=FOUR, output=faces))
     return faces, count
 
 

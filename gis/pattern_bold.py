@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import ndimage
 
-from gis.components import long_parts
+from gis.components import large_parts, long_parts
 from gis.strokes import close_gaps, stroke_half_width, wider_than
 from gis.texture import fit_scale
 from gis.types import LabelArray
@@ -91,13 +91,10 @@ def bold_pixels(
     if not strokes.any():
         return result
     period = max(fit_scale(list(patches[i])).period for i in bold)
-    parts, count = ndimage.label(close_gaps(strokes, period))
-    sizes = np.bincount(parts.ravel())
-    kept = sizes >= (window // 2) ** 2
-    kept[0] = False
+    parts, kept = large_parts(close_gaps(strokes, period), (window // 2) ** 2)
     if not kept.any():
         return result
-    found = _direction_shares(strokes, parts, count)
+    found = _direction_shares(strokes, parts, len(kept) - 1)
     samples = [_sample_shares(patches[i], radius) for i in bold]
     mismatch = np.stack([np.abs(found - sample).sum(axis=1) for sample in samples], axis=1)
     values = np.array([i + 1 for i in bold], np.uint8)[np.argmin(mismatch, axis=1)]

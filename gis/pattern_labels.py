@@ -18,6 +18,7 @@ import numpy.typing as npt
 from scipy import ndimage
 from skimage.morphology import convex_hull_image
 
+from gis.components import large_parts
 from gis.ocr import LabelReader, LabelReading
 from gis.pattern_regions import class_regions
 from gis.types import LabelArray
@@ -129,12 +130,10 @@ def _with_notches(
     runs) outside the filled inside, as large as a letter. Such pieces are kept.
     """
     hull = convex_hull_image(own)  # type: ignore[no-untyped-call]
-    notches, count = ndimage.label(ndimage.binary_erosion(hull, iterations=2) & ~inside)
-    if not count:
-        return inside
-    sizes = np.bincount(notches.ravel())
-    letters = np.flatnonzero(sizes >= _NOTCH * np.count_nonzero(inside))
-    return inside | np.isin(notches, letters[letters > 0])
+    notches = ndimage.binary_erosion(hull, iterations=2) & ~inside
+    parts, letters = large_parts(notches, _NOTCH * np.count_nonzero(inside))
+    kept: npt.NDArray[np.bool_] = inside | letters[parts]
+    return kept
 
 
 def _ring_sized(box: Box) -> bool:

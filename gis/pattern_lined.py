@@ -7,7 +7,8 @@ import numpy as np
 import numpy.typing as npt
 from scipy import ndimage
 
-from gis.pattern_regions import FOUR, class_regions, region_neighbours
+from gis.components import FOUR
+from gis.pattern_regions import class_regions, region_neighbours
 from gis.texture_spectrum import ORIENTATIONS
 from gis.types import LabelArray
 

@@ -1,17 +1,13 @@
 """Region-level decisions on a classified cell grid: small regions join the likeliest neighbour."""
 
-from typing import Final
-
 import numpy as np
 import numpy.typing as npt
 from scipy import ndimage
 
+from gis.components import FOUR
 from gis.types import LabelArray
 
 F32 = npt.NDArray[np.float32]
-
-FOUR: Final = ndimage.generate_binary_structure(2, 1)
-"""4-connectivity: cells that only touch at a corner are not neighbours."""
 
 
 def merge_small_regions(labels: LabelArray, posteriors: F32, min_cells: int) -> LabelArray:

@@ -11,8 +11,8 @@ from typing import Final
 
 import numpy as np
 import numpy.typing as npt
-from scipy import ndimage
 
+from gis.components import large_parts
 from gis.strokes import INKED, close_gaps, wider_than
 
 F32 = npt.NDArray[np.float32]
@@ -49,11 +49,5 @@ def solid_mask(ink: F32, radius: float, min_area: int, gap: float) -> npt.NDArra
     solid strip, or a street between two strips of it) are closed, as the district runs on
     under them.
     """
-    opened = wider_than(ink, radius)
-    found, count = ndimage.label(opened)
-    if count == 0:
-        return opened
-    sizes = np.bincount(found.ravel())
-    keep = sizes >= min_area
-    keep[0] = False
-    return close_gaps(keep[found], gap)
+    parts, large = large_parts(wider_than(ink, radius), min_area)
+    return close_gaps(large[parts], gap)
