@@ -14,23 +14,20 @@ Usage: .venv/bin/python bench/bench_tiles.py [--zones N] [--parcels N] [--runs K
 """
 
 import argparse
-import contextlib
 import datetime as dt
 import importlib
 import math
 import os
 import shlex
-import shutil
 import signal
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from types import FrameType, ModuleType
+from types import ModuleType
 from typing import Any
 
 import morecantile
@@ -40,8 +37,8 @@ from machine import describe_machine
 from pyproj import Transformer
 from sqlalchemy import Engine, event, func, literal_column, select, text
 from sqlalchemy.orm import Session
+from throwaway import scratch_cluster, stop_on_signal
 
-from plans.storage import cluster as local
 from plans.storage.database import create_database, database_url, describe_server, make_engine
 from plans.storage.migrate import upgrade
 from plans.storage.models import Parcel, SourceKind, VersionStatus, Zone
@@ -150,21 +147,6 @@ def _multi(polygons: np.ndarray) -> np.ndarray:
 
 
 # --- the database --------------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def throwaway_cluster() -> Iterator[str]:
-    """Start a non-durable cluster in a temporary folder; yield its superuser URL; destroy it."""
-    folder = Path(tempfile.mkdtemp(prefix="mukhattat-bench-"))
-    folder.chmod(0o755)  # as root the cluster runs as the postgres user, who must reach it
-    cluster = local.locate_cluster(folder)
-    try:
-        local.initialise(cluster)
-        port = local.start(cluster, durable=False)
-        yield local.superuser_url(cluster, port, "postgres")
-    finally:
-        local.destroy(cluster)
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def prepare_database(server_url: str) -> Engine:
@@ -375,17 +357,13 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     return args
 
 
-def _stop_on_sigterm(signum: int, _frame: FrameType | None) -> None:
-    raise SystemExit(128 + signum)  # unwinds through the cluster's `finally`
-
-
 def main(argv: Sequence[str]) -> int:
     """Run the benchmark; return the exit status."""
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    signal.signal(signal.SIGTERM, stop_on_signal)
     load, start = os.getloadavg()[0], time.perf_counter()
     city = build_city(args.zones, args.parcels)
-    with throwaway_cluster() as server_url:
+    with scratch_cluster() as server_url:
         engine = prepare_database(server_url)
         version_id = load_city(engine, city)
         setup_s = time.perf_counter() - start

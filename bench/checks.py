@@ -26,7 +26,6 @@ Usage: .venv/bin/python bench/checks.py [--parcels 100000] [--sample 2000] [--se
 
 import argparse
 import asyncio
-import contextlib
 import datetime as dt
 import os
 import random
@@ -39,10 +38,9 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 import numpy as np
@@ -54,6 +52,7 @@ from bench_tiles import SRID, build_city, describe_machine, load_city, prepare_d
 from check_profile import profile_service
 from closed_loop import cpu_delta, cpu_seconds, drive, encode_posts, postgres_pids
 from service import Service, log_tail, start_service, stop_service, wait_ready, worker_pids
+from throwaway import stop_on_signal, throwaway_cluster
 
 from plans.check import check_application
 from plans.check_records import Application
@@ -119,19 +118,6 @@ class HttpRun:
 
 
 # --- setup ---------------------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def throwaway_cluster(folder: Path, *, durable: bool) -> Iterator[tuple[local.Cluster, str]]:
-    """Start a cluster in `folder`; yield it and its superuser URL; destroy it afterwards."""
-    folder.mkdir(mode=0o755)  # as root the cluster runs as the postgres user, who must reach it
-    cluster = local.locate_cluster(folder)
-    try:
-        local.initialise(cluster)
-        port = local.start(cluster, durable=durable)
-        yield cluster, local.superuser_url(cluster, port, "postgres")
-    finally:
-        local.destroy(cluster)
 
 
 def bench_rule_set() -> RuleSet:
@@ -408,15 +394,12 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     return args
 
 
-def _stop_on_sigterm(signum: int, _frame: FrameType | None) -> None:
-    raise SystemExit(128 + signum)  # unwinds through the cleanup in `finally`
-
-
 def benchmark(
     args: argparse.Namespace, folder: Path
 ) -> tuple[InProcess, InProcess, list[HttpRun], str]:
     """Set up the cluster and data, run every part; return the results and their context."""
-    with throwaway_cluster(folder / "pg", durable=not args.non_durable) as (cluster, admin):
+    with throwaway_cluster(folder / "pg", durable=not args.non_durable) as (cluster, port):
+        admin = local.superuser_url(cluster, port, "postgres")
         start = time.perf_counter()
         url, numbers, summary = load_everything(admin, args.parcels)
         print(f"{summary}; loaded in {time.perf_counter() - start:.0f} s")
@@ -437,7 +420,7 @@ def benchmark(
 def main(argv: Sequence[str]) -> int:
     """Run the benchmark; print the table; record it on request; always clean up."""
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    signal.signal(signal.SIGTERM, stop_on_signal)
     load_before = os.getloadavg()[0]
     folder = Path(tempfile.mkdtemp(prefix="mukhattat-checks-"))
     folder.chmod(0o755)

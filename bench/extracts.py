@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_tiles
+from throwaway import scratch_cluster
 
 from plans.extracts import ExtractOptions, ExtractRequest, issue_extract
 from plans.extracts import render as render_module
@@ -199,7 +200,7 @@ def main(argv: Sequence[str]) -> int:
     args = parse_args(argv)
     load = os.getloadavg()[0]
     city = bench_tiles.build_city(args.zones, args.parcels)
-    with bench_tiles.throwaway_cluster() as server_url:
+    with scratch_cluster() as server_url:
         engine = bench_tiles.prepare_database(server_url)
         bench_tiles.load_city(engine, city)
         timings = measure(engine, args.runs)

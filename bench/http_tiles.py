@@ -45,7 +45,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from types import FrameType, ModuleType
+from types import ModuleType
 
 import httpx
 import mapbox_vector_tile
@@ -62,7 +62,6 @@ from bench_tiles import (
     import_mvt,
     load_city,
     prepare_database,
-    throwaway_cluster,
 )
 from service import (
     LeanClient,
@@ -73,6 +72,7 @@ from service import (
     stop_service,
     wait_ready,
 )
+from throwaway import scratch_cluster, stop_on_signal
 
 from plans.storage.database import database_url, describe_server, make_engine
 from plans.storage.parcels import parcel_features
@@ -439,10 +439,6 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     return args
 
 
-def _stop(signum: int, _frame: FrameType | None) -> None:
-    raise SystemExit(128 + signum)  # unwinds through every `finally`
-
-
 def run_services(args: argparse.Namespace, url: str, version_id: int) -> list[Row]:
     """Start the service once per worker count and measure it; profile the first if asked."""
     rows: list[Row] = []
@@ -471,12 +467,12 @@ def run_services(args: argparse.Namespace, url: str, version_id: int) -> list[Ro
 def main(argv: Sequence[str]) -> int:
     """Run the benchmark; return the exit status."""
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGALRM, _stop)
+    signal.signal(signal.SIGTERM, stop_on_signal)
+    signal.signal(signal.SIGALRM, stop_on_signal)
     signal.alarm(args.budget)
     load, start = os.getloadavg()[0], time.perf_counter()
     city = build_city(args.zones, args.parcels)
-    with throwaway_cluster() as server_url:
+    with scratch_cluster() as server_url:
         engine = prepare_database(server_url)
         try:
             version_id = load_city(engine, city)

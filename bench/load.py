@@ -39,10 +39,9 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType
 
 import httpx
 import morecantile
@@ -55,6 +54,7 @@ from sqlalchemy.orm import Session
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_tiles import describe_machine
 from service import Service, start_service, stop_service, wait_ready, worker_pids
+from throwaway import stop_on_signal, throwaway_cluster
 
 from plans.demo import load_sample
 from plans.storage import cluster as local
@@ -120,18 +120,6 @@ class Outage:
 
 
 # --- setup ---------------------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def throwaway_cluster(folder: Path) -> Iterator[tuple[local.Cluster, int]]:
-    """Yield a new durable cluster in `folder` and its port; destroy it afterwards."""
-    folder.chmod(0o755)  # the cluster may run as the postgres user, who must reach it
-    cluster = local.locate_cluster(folder)
-    try:
-        local.initialise(cluster)
-        yield cluster, local.start(cluster, durable=True)
-    finally:
-        local.destroy(cluster)
 
 
 def prepare_database(admin_url: str, folder: Path) -> str:
@@ -433,10 +421,6 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     return args
 
 
-def _stop_on_sigterm(signum: int, _frame: FrameType | None) -> None:
-    raise SystemExit(128 + signum)  # unwinds through the cleanup in `finally`
-
-
 def load_phase(
     service: Service, calls: dict[str, list[Call]], args: argparse.Namespace
 ) -> tuple[dict[str, list[Sample]], float, str]:
@@ -510,11 +494,11 @@ def _last_error(record: dict[str, object]) -> str:
 def main(argv: Sequence[str]) -> int:
     """Set up, run the load and fault runs, clean up (also on Ctrl-C and SIGTERM)."""
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    signal.signal(signal.SIGTERM, stop_on_signal)
     context = f"load avg {os.getloadavg()[0]:.1f} before"
     folder = Path(tempfile.mkdtemp(prefix="mukhattat-load-"))
     try:
-        with throwaway_cluster(folder) as (cluster, port):
+        with throwaway_cluster(folder, durable=True) as (cluster, port):
             admin = local.superuser_url(cluster, port, "postgres")
             url = prepare_database(admin, folder)
             service = start_service(
