@@ -121,9 +121,9 @@ def _unmatched_note(classes: PatternClassification) -> list[str]:
         return []
     return [
         f"key entries {', '.join(codes)} matched no district on the map by their samples' "
-        "texture (textures.unmatched): districts of theirs, if any, carry other codes. If "
-        "their districts look unlike the key's swatch, add a box inside one of them to the "
-        "entry's samples"
+        "texture (textures.unmatched): their districts, if any, carry other codes, or "
+        "theirs only where no other entry's texture fits (check those). If their districts "
+        "look unlike the key's swatch, add a box inside one of them to the entry's samples"
     ]
 
 

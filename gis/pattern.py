@@ -96,8 +96,8 @@ def classify_patterns(
        blank each leave their own spectrum.
     3. Seeds: map cells seen through a window the size of the key's swatches are matched to
        the spectra of each sample box (a key swatch, or a patch of a district on the map
-       that the planner added); only clear matches count
-       (`gis.pattern_model.seed_posteriors`).
+       that the planner added); only clear matches count, within half the distance from
+       the sample to the nearest other entry's (`gis.pattern_model.seed_posteriors`).
     4. Self-training: a Gaussian model per entry is learned from the map cells it
        confidently holds (also where the posteriors averaged over three windows are
        confident, so the streets crossing a district widen its class), in a square window
@@ -105,7 +105,10 @@ def classify_patterns(
        averaged over a window of cells (streets, labels and parcel lines are small next to
        districts); three rounds. An entry that holds no map cells may only take the cells
        its samples clearly matched or lie near (`gis.pattern_model.self_train`), so that it
-       does not become a catch-all.
+       does not become a catch-all; but in the last round, runs of cells a window and a half
+       across that no learned entry fits may only take such entries: a texture the key did
+       not show well (West Hartford's Section 15 districts, a dot screen without the key's
+       scallops).
     5. Off the map: outside `extent`, or else plain paper connected to the sheet's edge.
     6. Regions: a run of cells of one class smaller than one and a half windows (a street,
        a label, a window straddling two districts) joins the neighbouring class with the
@@ -142,7 +145,8 @@ def classify_patterns(
         said: a solid strip narrower than the window, crossed by streets, looks like a
         thick grid to it (`gis.pattern_solid`); and only those areas and the white they
         enclose are: what else the window gave the solid entry beside a fill is flooded
-        from the neighbouring classes (`gis.pattern_edges.keep_solid_ink`).
+        from the neighbouring classes, without crossing the solid class
+        (`gis.pattern_edges.keep_solid_ink`).
     12. Regions under `min_region_px` join their largest neighbour (GDAL sieve).
 
     Parameters

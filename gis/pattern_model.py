@@ -16,6 +16,7 @@ F32 = npt.NDArray[np.float32]
 
 _TEMPERATURE: Final = 4.0  # squared standardised distance worth one nat, at the seeding
 _MARGIN: Final = 5.0  # a seed cell must be this much nearer its sample than the next one
+_BALL: Final = 0.5  # share of the distance to the nearest other class's sample a seed lies in
 _CONFIDENT: Final = 0.7  # smoothed posterior of the cells a class is learned from
 _OWN_WEIGHT: Final = 5.0  # cells per feature at which a class's own covariance counts half
 _SHRINK: Final = 0.2  # covariance shrinkage towards its diagonal
@@ -23,6 +24,8 @@ _FIT_CELLS: Final = 4000  # cells per class enough to learn it from
 _TRIM: Final = 0.99  # chi-square quantile of the last round's class spread that a cell must fit
 _RIDGE: Final = 1e-6  # added to covariance diagonals, so that none is singular
 _WIDE_WINDOWS: Final = 3  # side (windows) of the posterior average that can also hold a cell
+_UNEXPLAINED: Final = 0.999  # chi-square quantile past which no learned class fits a cell
+_RUN: Final = 1.5  # side (windows) of the run of unfitted cells an unlearned class may take
 
 
 @dataclass(frozen=True, eq=False)
@@ -95,9 +98,13 @@ def seed_posteriors(
     are too few to give a covariance). A cell nearer its closest sample than the next by
     less than `_MARGIN` is left undecided (uniform), so that textures the key does not show
     well (streets, labels, sparse hatching cut by parcels) do not teach the model.
-    A cell must also be nearer its closest sample than the nearest other class's sample is
-    to that sample: a district's clutter (a street across plain paper) is far from every
-    sample, and must not teach the sample it happens to be least far from.
+    A cell must also lie within half the distance from its closest sample to the nearest
+    other class's sample: a district's clutter (a street across plain paper) is far from
+    every sample, and must not teach the sample it happens to be least far from; nor must a
+    map texture the key does not show (West Hartford's Section 15 dot screen took G's fine
+    cross-hatch, its nearest sample, and G's districts were read as C). On West Hartford the
+    seeds in the inner half of that ball were right 0.67-1.0 of the time (by class), those
+    in the outer half down to 0.02 (G), 0.15 (Section 15) and 0 (Parking).
     Plain paper and solid ink have no texture: the shares of their spectra are the scanner's
     noise, so the `plain` classes (indices into `samples`) are matched on ink and power
     only, scaled to the same number of features.
@@ -131,7 +138,7 @@ def seed_posteriors(
         between[owner[:, None] == owner[None, :]] = np.inf
         ball = between.min(axis=0)  # squared distance from each box to the nearest other class's
         unclear = ordered[:, 1] - ordered[:, 0] < _MARGIN
-        unclear |= ordered[:, 0] > ball[to_box.argmin(axis=1)]
+        unclear |= ordered[:, 0] > _BALL * ball[to_box.argmin(axis=1)]
         posteriors[unclear] = 1.0 / len(samples)
     return posteriors.reshape(rows, cols, -1)
 
@@ -247,7 +254,12 @@ def self_train(
     (`seed_cells`) and the cells near its samples' mean (within the `_TRIM` chi-square
     quantile of that pooled spread): such a broad, unlearned class would otherwise collect
     every cell the learned classes fit badly (streets, labels, clutter) and become a
-    catch-all.
+    catch-all. In the last round, though, a run of cells that no learned class fits (past
+    the `_UNEXPLAINED` quantile), at least `_RUN` windows across, is a texture the key did
+    not show well and may only take the unlearned classes (`_unexplained`): West Hartford's
+    Section 15 key swatch prints scallops over a dot screen, its districts mostly the dot
+    screen alone, which no other class explains. Earlier rounds would learn the class from
+    such runs, and every later round would widen it into a catch-all.
 
     Returns
     -------
@@ -263,7 +275,10 @@ def self_train(
         previous = model if round_ == rounds - 1 and round_ > 0 else None
         model = fit_model(features, posteriors, inside, fallback, base, previous, wide)
         distances = model.distances(vectors)
-        raw = model.weigh(distances, _allowed(model, seeded, distances)).reshape(seeds.shape)
+        allowed = _allowed(model, seeded, distances)
+        if round_ == rounds - 1 and model.supported is not None:
+            allowed[_unexplained(model, distances, seeds.shape[:2], size)] = ~model.supported
+        raw = model.weigh(distances, allowed).reshape(seeds.shape)
     return model, smooth_posteriors(raw, size)
 
 
@@ -284,6 +299,24 @@ def _allowed(
         allowed[:, model.blank - 1] = True
     allowed |= ~allowed.any(axis=1, keepdims=True)  # never rule out every class
     return allowed
+
+
+def _unexplained(
+    model: TextureModel, distances: FloatArray, shape: tuple[int, ...], window: int
+) -> npt.NDArray[np.bool_]:
+    """(cells,) cells in runs of `_RUN` windows that no learned class fits (none if all are).
+
+    `window` is the analysis window's side in cells; `shape` the cells' (rows, cols).
+    """
+    supported = model.supported
+    if supported is None or supported.all() or not supported.any():
+        return np.zeros(len(distances), bool)
+    limit = chi2.ppf(_UNEXPLAINED, model.means.shape[1])
+    lone = (distances[:, supported].min(axis=1) > limit).reshape(shape)
+    side = max(3, round(_RUN * window)) | 1
+    runs = ndimage.uniform_filter(lone.astype(np.float32), side) > 0.5
+    result: npt.NDArray[np.bool_] = (runs & lone).ravel()
+    return result
 
 
 def seed_cells(seeds: F32) -> npt.NDArray[np.intp]:

@@ -131,7 +131,10 @@ def test_self_training_recovers_textures_the_samples_only_hint_at():
     truth[:, 10:] = 1
     features = rng.normal(size=(20, 20, 3)).astype(np.float32)
     features += 8 * truth[..., None]  # the map's textures differ from the samples'
-    samples = [[np.full((1, 3), 1.5, np.float32)], [np.full((1, 3), 5.0, np.float32)]]
+    # ... but each lies within half the distance between the two samples of its own: one
+    # farther off is a texture the key does not show (it seeds nothing, see
+    # test_a_texture_in_the_outer_half_of_a_samples_ball_seeds_nothing).
+    samples = [[np.full((1, 3), 1.0, np.float32)], [np.full((1, 3), 6.0, np.float32)]]
     inside = np.ones((20, 20), bool)
     seeds = seed_posteriors(features, samples, inside)
     scale = TextureScale(9.0, 16, 8)
@@ -192,6 +195,31 @@ def test_a_class_without_map_support_takes_no_cells_far_from_its_samples():
     assert model.supported is not None and model.supported.tolist() == [True, True, False]
     assert posteriors[..., 2].max() == 0.0  # ruled out, not merely unlikely
     assert np.mean(posteriors.argmax(axis=-1) == truth) >= 0.9
+
+
+def test_a_run_of_texture_no_learned_class_fits_goes_to_an_unlearned_class():
+    # West Hartford's Section 15: its key swatch prints scallops over a dot screen, its
+    # districts the screen alone, which neither its sample nor any learned class explains.
+    rng = np.random.default_rng(6)
+    truth = np.zeros((32, 32), int)
+    truth[:16, 16:], truth[16:, :16], truth[16:, 16:] = 1, 2, 3
+    looks = np.array([[0, 0, 0], [8, 0, 0], [0, 8, 0], [4, 4, 8]], np.float32)
+    features = looks[truth] + rng.normal(size=(32, 32, 3)).astype(np.float32)
+    features[4, 4, 2] += 30.0  # a speck of clutter inside A
+    samples = [[looks[i][None]] for i in range(3)] + [[np.r_[4.0, 4.0, 40.0][None]]]
+    inside = np.ones((32, 32), bool)
+    seeds = seed_posteriors(features, samples, inside)
+    assert (seed_cells(seeds)[16:, 16:] == -1).all()  # nothing teaches C
+    base = TextureModel(
+        ("A", "B", "D", "C"), np.zeros((4, 3)), np.stack([np.eye(3)] * 4), np.zeros(4),
+        TextureScale(9.0, 16, 8), InkLevels(230.0, 40.0), None,
+    )  # fmt: skip
+    fallback = np.stack([s[0][0] for s in samples]).astype(np.float64)
+    model, posteriors = self_train(features, seeds, inside, fallback, base)
+    assert model.supported is not None and model.supported.tolist() == [True, True, True, False]
+    best = posteriors.argmax(axis=-1)
+    assert (best[16:, 16:] == 3).all() and best[4, 4] == 0  # a run, not a speck
+    assert np.mean(best == truth) >= 0.97
 
 
 def test_cells_held_by_the_wide_posteriors_widen_their_class():
@@ -272,6 +300,29 @@ def test_cells_far_from_every_sample_seed_nothing():
     assert (seeds.ravel()[80:] == -1).all()
 
 
+def test_a_texture_in_the_outer_half_of_a_samples_ball_seeds_nothing():
+    # West Hartford: the Section 15 dot screen lies nearer G's cross-hatch sample than any
+    # other, but about as far from it as the nearest other class's sample is; it had taught
+    # G, whose districts were then read as C.
+    rng = np.random.default_rng(5)
+    hatch, grid = np.r_[4.0, 0.0, 0.0], np.r_[0.0, 4.0, 0.0]
+    screen = np.r_[3.0, 0.0, 3.0]  # nearer hatch than grid, past half hatch-to-grid
+    cells = np.stack([hatch, grid] * 40 + [screen] * 20)
+    cells += rng.normal(0, 0.05, cells.shape)
+    features = cells.reshape(10, 10, 3).astype(np.float32)
+    spread = features.reshape(-1, 3).std(axis=0)
+    to_hatch, to_grid, between = (
+        float(np.square((a - b) / spread).sum())
+        for a, b in ((screen, hatch), (screen, grid), (hatch, grid))
+    )
+    assert 0.5 * between < to_hatch < between and to_grid - to_hatch > 5  # clear, but far
+    seeds = seed_cells(
+        seed_posteriors(features, [[hatch[None]], [grid[None]]], np.ones((10, 10), bool))
+    )
+    assert (seeds.ravel()[:80] == np.tile([0, 1], 40)).all()
+    assert (seeds.ravel()[80:] == -1).all()
+
+
 def test_synthetic_samples_keep_off_the_streets():
     codes = [code for code, _, _ in PATTERNS[:5]]
     regions = [(code, shapely.box(160 * i, 0, 160 * (i + 1), 300)) for i, code in enumerate(codes)]
@@ -305,6 +356,17 @@ def test_solid_class_keeps_only_its_ink_and_the_white_inside():
     ridge[:, 20:22] = 80  # the fill's edge
     result = keep_solid_ink(labels, (2, ink), ridge)
     assert (result[:, :20] == 1).all() and (result[:, 20:] == 2).all()
+
+
+def test_pattern_beside_a_fill_goes_back_to_its_class_across_its_hatch_lines():
+    labels = np.ones((20, 40), np.uint8)
+    labels[:, 10:] = 2  # the window gave the solid class 2 a band of hatching beside the fill
+    ink = np.zeros((20, 40), bool)
+    ink[:, 30:] = True  # the fill
+    ridge = np.zeros((20, 40), np.uint8)
+    ridge[:, 11:30:4] = 60  # class 1's hatch lines run on into the band, up to the fill
+    result = keep_solid_ink(labels, (2, ink), ridge)
+    assert (result[:, :30] == 1).all() and (result[:, 30:] == 2).all()
 
 
 def test_paper_strips_narrower_than_a_window_are_boundaries_not_districts():

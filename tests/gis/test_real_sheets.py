@@ -55,9 +55,15 @@ from tests.gis.real_sheets import letters_named_right, load_sheet, run_sheet
 # before the lined paper: West Hartford 0.919, 0.602, 1.43x. With cells whose window lies a
 # fifth or more over a solid fill not confident (a hatching beside Business 2's strips read
 # as Industrial's ladder): West Hartford 0.920, 0.613, 1.20x (Industrial 0.83 -> 0.91);
-# Bloomfield 0.953, 0.871, 0.97x.
+# Bloomfield 0.953, 0.871, 0.97x. With seeds only within half the distance from their sample
+# to the nearest other entry's (Section 15's dot screen no longer teaches G), runs of cells no
+# learned entry fits given to the unlearned entries in the last round, and the pattern beside
+# a solid fill flooded without crossing the fill: West Hartford 0.926, 0.670, 1.07x (G 0.11 ->
+# 0.40, Section 15 0 -> 0.39; the first two need each other: 0.610 or 0.619 without either;
+# the third gives Business 2 0.70 -> 0.79 back, which the first had cost); Bloomfield 0.954,
+# 0.870, 0.97x.
 FLOORS = {
-    "west-hartford-1958": (0.915, 0.605, 1.5),
+    "west-hartford-1958": (0.92, 0.66, 1.2),
     "bloomfield-1958": (0.945, 0.86, 1.1),
 }
 LETTERS = {"west-hartford-1958": 28, "bloomfield-1958": 0}  # zone letters read at least
@@ -66,6 +72,8 @@ UNMATCHED = {
     "west-hartford-1958": ["Section 15 Business", "Parking"],
     "bloomfield-1958": ["Business 1"],  # in the key, not on the map (nor in the truth)
 }
+# ... and found all the same, as the texture no learned entry fits (IoU at least).
+FOUND_UNMATCHED = {"west-hartford-1958": {"Section 15 Business": 0.3}}
 
 
 @pytest.mark.parametrize("name", sorted(FLOORS))
@@ -81,6 +89,8 @@ def test_real_pattern_sheet_scores(shared_data, name):
     unmatched = [w for w in result.report["warnings"] if w.startswith("key entries")]
     assert len(unmatched) == bool(UNMATCHED[name])
     assert all(code in unmatched[0] for code in UNMATCHED[name])
+    for code, least in FOUND_UNMATCHED.get(name, {}).items():
+        assert score.iou[code] >= least
     read, right = letters_named_right(result, sheet.truth)
     assert read >= LETTERS[name]
     assert right >= 0.9 * read  # a letter lies in a traced district of the code it was read as
@@ -99,7 +109,11 @@ def test_real_pattern_sheet_scores(shared_data, name):
 # district), measured: 0.923, 0.663, 1.15x (Section 15 0 -> 0.41, G 0.11 -> 0.35); the
 # key-only figures above stay the issue's. Parking's two districts are under a window: a
 # box that fits one (38 x 32 px) holds its edges too, and that class became a catch-all
-# (0.702 area accuracy), so a planner gets no help there yet.
+# (0.702 area accuracy), so a planner gets no help there yet. Since the key alone finds
+# Section 15 (as the texture no learned entry fits) and G (0.926, 0.670, 1.07x): with the
+# patches 0.927, 0.677, 1.05x, G 0.40 -> 0.51 but Section 15 0.39 -> 0.34 (its patch makes it
+# a learned class, from the few cells within half its seeding ball, and the unfitted dot
+# screen no longer falls to it whole); the guard follows: more for G, less for Section 15.
 MAP_PATCHES = {
     "Section 15 Business": PixelBox(1170, 2900, 1230, 2960),
     "G": PixelBox(1690, 1540, 1730, 1600),
@@ -115,5 +129,5 @@ def test_map_patches_teach_entries_whose_key_swatch_is_unlike_their_districts(sh
         for entry in sheet.legend.entries
     )
     _, score = run_sheet(dataclasses.replace(sheet, legend=Legend(entries)))
-    assert score.iou["Section 15 Business"] >= 0.35 and score.iou["G"] >= 0.3
-    assert score.accuracy >= 0.91 and score.mean_iou >= 0.645 and score.polygon_ratio <= 1.5
+    assert score.iou["Section 15 Business"] >= 0.3 and score.iou["G"] >= 0.45
+    assert score.accuracy >= 0.92 and score.mean_iou >= 0.665 and score.polygon_ratio <= 1.5
