@@ -48,9 +48,10 @@ from pyproj import CRS
 from sqlalchemy.orm import Session, sessionmaker
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_tiles import SRID, build_city, describe_machine, load_city, prepare_database
+from bench_tiles import SRID, build_city, load_city, prepare_database
 from check_profile import profile_service
 from closed_loop import cpu_delta, cpu_seconds, drive, encode_posts, postgres_pids
+from machine import RESULTS, append_results
 from service import Service, log_tail, start_service, stop_service, wait_ready, worker_pids
 from throwaway import stop_on_signal, throwaway_cluster
 
@@ -68,7 +69,6 @@ from plans.storage.rule_sets import rule_sets_in_force
 MUNICIPALITY = "JED-BENCH"  # the municipality bench_tiles.load_city creates
 RULED_ZONES = ("RES_A", "RES_B")
 USE = "residential"
-RESULTS = Path(__file__).with_name("RESULTS.md")
 TARGETS = {"p50": 10.0, "p99": 50.0, "ratio": 0.5}
 _VERDICT = re.compile(rb'"verdict":\s*"(\w+)"')
 STORAGE_CRS = CRS.from_epsg(SRID)
@@ -350,13 +350,11 @@ def record(
             f"statuses {statuses}; CPU ms/request {cpu}; "
             f"server {r.server}; baseline = in-process service p50",
         ))  # fmt: skip
-    today, machine = dt.date.today().isoformat(), describe_machine()
-    with RESULTS.open("a") as results:
-        for name, median, baseline, notes in rows:
-            results.write(
-                f"| {today} | {machine} | {name} | `{command}` | {_ms(median)} | {_ms(baseline)} "
-                f"| {median / baseline:.2f} | {notes}; {context} |\n"
-            )
+    append_results(
+        [(name, _ms(median), _ms(baseline), f"{median / baseline:.2f}", f"{notes}; {context}")
+         for name, median, baseline, notes in rows],
+        command,
+    )  # fmt: skip
 
 
 def _server_label(server: str) -> str:

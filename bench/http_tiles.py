@@ -30,17 +30,14 @@ Usage: .venv/bin/python bench/http_tiles.py [--zones N] [--parcels N] [--runs K]
 
 import argparse
 import contextlib
-import datetime as dt
 import os
 import shlex
 import shutil
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -58,11 +55,11 @@ from bench_tiles import (
     CENTRE,
     SRID,
     build_city,
-    describe_machine,
     import_mvt,
     load_city,
     prepare_database,
 )
+from machine import RESULTS, append_results
 from service import (
     LeanClient,
     LeanResponse,
@@ -73,6 +70,7 @@ from service import (
     wait_ready,
 )
 from throwaway import scratch_cluster, stop_on_signal
+from tile_profile import profile
 
 from plans.storage.database import database_url, describe_server, make_engine
 from plans.storage.parcels import parcel_features
@@ -86,7 +84,6 @@ TARGET_304_MS = 2.0
 TARGET_FEATURES_MS = 100.0
 WARM_UP = 3
 TIMEOUT_S = 30.0
-RESULTS = Path(__file__).with_name("RESULTS.md")
 _TMS = morecantile.tms.get("WebMercatorQuad")
 
 
@@ -321,55 +318,6 @@ def measure_service(bench: Bench) -> list[Row]:
     return rows
 
 
-def profile(service: Service, client: LeanClient, out: Path, seconds: float, spy: str) -> None:
-    """Sample the server with py-spy while the z17 zones tile is requested; print hot frames."""
-    command = [spy, "record", "--format", "raw", "--rate", "500", "--subprocesses"]
-    command += ["--pid", str(service.process.pid), "--output", str(out), "--nonblocking"]
-    recorder = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    path, deadline, sent = tile_path("zones", centre_tile(17)), time.monotonic() + seconds, 0
-    try:
-        time.sleep(1.0)  # py-spy attaches
-        while time.monotonic() < deadline:
-            http_get(client, path, 200)
-            sent += 1
-    finally:
-        recorder.send_signal(signal.SIGINT)
-        _, err = recorder.communicate(timeout=60)
-    if not out.exists():
-        print(f"py-spy wrote nothing: {err.decode(errors='replace')[-500:]}")
-        return
-    print(f"\npy-spy: {sent} requests in {seconds:g} s, collapsed stacks in {out}")
-    print(hot_frames(out.read_text().splitlines()))
-
-
-CATEGORIES = (  # the route's path: api/routes/tiles.py -> plans/storage/reads.py -> psycopg
-    ("tile query (checkout, bind, execute, fetch)", "scalar (plans/storage/reads.py"),
-    ("version lookup (select_version_ids)", "select_version_ids ("),
-    ("tile parameters (api/params.py)", "api/params.py"),
-    ("FastAPI on the event loop (routing, dependencies, response)", "fastapi/"),
-    ("Starlette and middleware", "starlette/"),
-    ("asyncio event loop and sockets", "asyncio/"),
-)
-
-
-def hot_frames(lines: Sequence[str], top: int = 15) -> str:
-    """Return the CPU samples per category and the hottest leaf frames, as text."""
-    categories: Counter[str] = Counter()
-    leaves: Counter[str] = Counter()
-    for line in lines:
-        stack, _, count = line.rpartition(" ")
-        if not count.isdigit():
-            continue
-        name = next((name for name, key in CATEGORIES if key in stack), "other")
-        categories[name] += int(count)
-        leaves[stack.rsplit(";", 1)[-1]] += int(count)
-    total = max(categories.total(), 1)
-    text = [f"{100 * n / total:5.1f}%  {name}" for name, n in categories.most_common()]
-    text += ["", "hottest leaf frames:"]
-    text += [f"{100 * n / total:5.1f}%  {frame}" for frame, n in leaves.most_common(top)]
-    return "\n".join(text)
-
-
 # --- reporting -----------------------------------------------------------------------------------
 
 
@@ -389,15 +337,11 @@ def render_table(rows: Sequence[Row]) -> str:
 
 def record(rows: Sequence[Row], *, command: str, context: str) -> None:
     """Append one row per benchmark to bench/RESULTS.md."""
-    today, machine = dt.date.today().isoformat(), describe_machine()
-    lines = [
-        f"| {today} | {machine} | {r.benchmark} | `{command}` | {_fmt(r.median_ms)} "
-        f"| {_fmt(r.baseline_ms)} | {_ratio(r)} | target {r.target}: {r.verdict}; "
-        f"{r.notes}; {context} |\n"
-        for r in rows
-    ]
-    with RESULTS.open("a") as results:
-        results.writelines(lines)
+    append_results(
+        [(r.benchmark, _fmt(r.median_ms), _fmt(r.baseline_ms), _ratio(r),
+          f"target {r.target}: {r.verdict}; {r.notes}; {context}") for r in rows],
+        command,
+    )  # fmt: skip
 
 
 def _fmt(value: float) -> str:
@@ -457,7 +401,10 @@ def run_services(args: argparse.Namespace, url: str, version_id: int) -> list[Ro
                                   args.runs, workers)  # fmt: skip
                     rows += measure_service(bench)
                     if args.profile and workers == args.workers[0]:
-                        profile(service, client, args.profile, args.profile_seconds, args.py_spy)
+                        request = partial(
+                            http_get, client, tile_path("zones", centre_tile(17)), 200
+                        )
+                        profile(service, request, args.profile, args.profile_seconds, args.py_spy)
     finally:
         app_engine.dispose()
         shutil.rmtree(folder, ignore_errors=True)
