@@ -25,6 +25,7 @@ from gis.pattern_model import TextureModel, seed_posteriors, self_train
 from gis.pattern_regions import merge_small_regions, open_class
 from gis.pattern_samples import blank_entry, fit_grids, sample_patches
 from gis.pattern_solid import solid_class, solid_mask
+from gis.pattern_stipple import stipple_entries, stipple_pixels
 from gis.pattern_streets import WIDEST_HALF, fill_streets, street_mask
 from gis.raster import ArrayScan, Scan
 from gis.strokes import stroke_half_width, stroke_radius
@@ -147,7 +148,12 @@ def classify_patterns(
         enclose are: what else the window gave the solid entry beside a fill is flooded
         from the neighbouring classes, without crossing the solid class
         (`gis.pattern_edges.keep_solid_ink`).
-    12. Regions under `min_region_px` join their largest neighbour (GDAL sieve).
+    12. Stipple: where a key entry is printed in fine dots apart, patches of such dots as
+        dense as its samples' (nearly), with few larger marks among them, are that entry's
+        when they are smaller than a window and a half (`gis.pattern_stipple`): a district
+        that small is lost in its window, which sees mostly its neighbours (West Hartford's
+        Parking districts, set in a solid fill).
+    13. Regions under `min_region_px` join their largest neighbour (GDAL sieve).
 
     Parameters
     ----------
@@ -167,11 +173,11 @@ def classify_patterns(
     -----
     Holds the sheet's ink as float32 plus an 8-bit ridge raster, int16 markers and the
     labels (about 9 bytes per pixel; finding the streets needs about 30 for a moment, for
-    its distance transforms and their indices, and the bold strokes and dotted lines about
-    20); spectra are kept per cell only. About 11 to
+    its distance transforms and their indices, and the bold strokes, dotted lines and a
+    stipple about 20); spectra are kept per cell only. About 11 to
     18 s for an 8.7 Mpx sheet with a 48-pixel window on 2 shared cores (one FFT per cell
     and window is most of it; finding the streets takes about 3 s, the bold hatching 3 s
-    where the key has some, the zone letters 1 s).
+    where the key has some, a stipple 1.5 s where the key has one, the zone letters 1 s).
 
     Examples
     --------
@@ -203,6 +209,7 @@ def classify_patterns(
     coarse = np.argmax(cells, axis=-1).astype(np.uint8) + 1
     solid = None if solid_entry is None else _solid_pixels(ink, patches, solid_entry, model.scale)
     bold = _bold_pixels(ink, patches, textured, model.scale.window, solid)
+    stipple = _stipple_pixels(ink, patches, model.scale.window)
     del ink
     coarse[_outside_cells(coarse, extent, model, ridge)] = 0
     coarse = merge_small_regions(coarse, cells, _min_region_cells(model.scale))
@@ -225,6 +232,8 @@ def classify_patterns(
         labels = np.where((bold > 0) & (labels > 0), bold, labels).astype(np.uint8)
     if solid is not None:
         labels = keep_solid_ink(labels, solid, ridge)
+    if stipple is not None:
+        labels = np.where((stipple > 0) & (labels > 0), stipple, labels).astype(np.uint8)
     sieved = sieve(labels, size=min_region_px, connectivity=4) if min_region_px > 1 else labels
     full_confidence = upsample(confidence, model.scale.step, ridge.shape).astype(np.uint8)
     total = float(labels.size)
@@ -308,6 +317,17 @@ def _bold_pixels(
         return None
     entries = [textured[i] for i in bold]
     return bold_pixels(ink, patches, entries, radius, window, None if solid is None else solid[1])
+
+
+def _stipple_pixels(ink: F32, patches: list[list[F32]], window: int) -> LabelArray | None:
+    """Find the stipples: the class value of their entry per pixel (0 elsewhere).
+
+    None when no entry is printed as a stipple (`gis.pattern_stipple`).
+    """
+    entries = stipple_entries(patches)
+    if not entries:
+        return None
+    return stipple_pixels(ink, patches, entries, window)
 
 
 def _textured(patches: list[list[F32]], solid: int | None, blank: int | None) -> list[int]:
