@@ -116,6 +116,7 @@ def test_real_pattern_sheet_scores(shared_data, name):
 # patches 0.927, 0.677, 1.05x, G 0.40 -> 0.51 but Section 15 0.39 -> 0.34 (its patch makes it
 # a learned class, from the few cells within half its seeding ball, and the unfitted dot
 # screen no longer falls to it whole); the guard follows: more for G, less for Section 15.
+# With small stipples found dot by dot: 0.927, 0.714, 1.14x (Parking 0.44 here too).
 MAP_PATCHES = {
     "Section 15 Business": PixelBox(1170, 2900, 1230, 2960),
     "G": PixelBox(1690, 1540, 1730, 1600),
@@ -132,4 +133,4 @@ def test_map_patches_teach_entries_whose_key_swatch_is_unlike_their_districts(sh
     )
     _, score = run_sheet(dataclasses.replace(sheet, legend=Legend(entries)))
     assert score.iou["Section 15 Business"] >= 0.3 and score.iou["G"] >= 0.45
-    assert score.accuracy >= 0.92 and score.mean_iou >= 0.665 and score.polygon_ratio <= 1.5
+    assert score.accuracy >= 0.92 and score.mean_iou >= 0.70 and score.polygon_ratio <= 1.5
