@@ -1,6 +1,7 @@
 """Stipples (fine scattered dots) found per pixel: small districts a window cannot see."""
 
 import numpy as np
+from scipy import ndimage
 
 from gis.pattern_stipple import stipple_entries, stipple_pixels
 
@@ -79,3 +80,15 @@ def test_a_stipple_a_third_as_dense_as_its_key_is_mostly_not_found():
     patches = [[_hatch((20, 70))], [_stipple((20, 70), 0.2, 4)]]
     found = stipple_pixels(ink, patches, [1], WINDOW)[places["small"]]
     assert np.mean(found > 0) < 0.25  # only where the dots happen to crowd
+
+
+def test_a_grey_stipple_in_a_fill_is_found_though_the_fills_soft_edge_touches_its_dots():
+    ink = _hatch((200, 200))
+    ink[40:140, 40:140] = 1.0  # a solid fill
+    dots = _stipple((20, 26), 0.2, 2)
+    grey = np.maximum(dots, 0.35 * (ndimage.maximum_filter(dots, 3) > 0))  # each dot's halo
+    grey[:2], grey[-2:], grey[:, :2], grey[:, -2:] = 0.4, 0.4, 0.4, 0.4  # the fill's soft edge
+    ink[80:100, 80:106] = np.maximum(grey, dots)
+    patches = [[_hatch((20, 70))], [_stipple((20, 70), 0.2, 4)]]
+    found = stipple_pixels(ink, patches, [1], WINDOW)
+    assert np.mean(found[82:98, 82:104] == 2) > 0.6
