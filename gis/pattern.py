@@ -149,7 +149,7 @@ def classify_patterns(
         from the neighbouring classes, without crossing the solid class
         (`gis.pattern_edges.keep_solid_ink`).
     12. Stipple: where a key entry is printed in fine dots apart, patches where such dots
-        lie at least 0.4 times as dense as in its samples (a map prints fainter than its
+        lie at least half as dense as in its samples (a map prints fainter than its
         key), with few larger marks among them, are that entry's when they are smaller than
         a window and a half (`gis.pattern_stipple`): a district that small is lost in its
         window, which sees mostly its neighbours (West Hartford's Parking, in a solid fill).

@@ -62,10 +62,10 @@ from tests.gis.real_sheets import letters_named_right, load_sheet, run_sheet
 # 0.40, Section 15 0 -> 0.39; the first two need each other: 0.610 or 0.619 without either;
 # the third gives Business 2 0.70 -> 0.79 back, which the first had cost); Bloomfield 0.954,
 # 0.870, 0.97x. With small stipples found dot by dot (gis.pattern_stipple): West Hartford
-# 0.926, 0.709, 1.15x (Parking 0 -> 0.44: both its districts, in part, and two patches of
-# Section 15's scallop fields, which had been read as A); Bloomfield has no stipple.
+# 0.926, 0.716, 1.09x (Parking 0 -> 0.54: 690 of its 1,180 px, in both districts); Bloomfield
+# has no stipple.
 FLOORS = {
-    "west-hartford-1958": (0.92, 0.70, 1.2),
+    "west-hartford-1958": (0.92, 0.71, 1.2),
     "bloomfield-1958": (0.945, 0.86, 1.1),
 }
 LETTERS = {"west-hartford-1958": 28, "bloomfield-1958": 0}  # zone letters read at least
@@ -75,7 +75,7 @@ UNMATCHED = {
     "bloomfield-1958": ["Business 1"],  # in the key, not on the map (nor in the truth)
 }
 # ... and found all the same, as the texture no learned entry fits or a stipple (IoU at least).
-FOUND_UNMATCHED = {"west-hartford-1958": {"Section 15 Business": 0.3, "Parking": 0.35}}
+FOUND_UNMATCHED = {"west-hartford-1958": {"Section 15 Business": 0.3, "Parking": 0.45}}
 
 
 @pytest.mark.parametrize("name", sorted(FLOORS))
@@ -116,7 +116,7 @@ def test_real_pattern_sheet_scores(shared_data, name):
 # patches 0.927, 0.677, 1.05x, G 0.40 -> 0.51 but Section 15 0.39 -> 0.34 (its patch makes it
 # a learned class, from the few cells within half its seeding ball, and the unfitted dot
 # screen no longer falls to it whole); the guard follows: more for G, less for Section 15.
-# With small stipples found dot by dot: 0.927, 0.714, 1.14x (Parking 0.44 here too).
+# With small stipples found dot by dot: 0.927, 0.722, 1.08x (Parking 0.54 here too).
 MAP_PATCHES = {
     "Section 15 Business": PixelBox(1170, 2900, 1230, 2960),
     "G": PixelBox(1690, 1540, 1730, 1600),
@@ -133,4 +133,4 @@ def test_map_patches_teach_entries_whose_key_swatch_is_unlike_their_districts(sh
     )
     _, score = run_sheet(dataclasses.replace(sheet, legend=Legend(entries)))
     assert score.iou["Section 15 Business"] >= 0.3 and score.iou["G"] >= 0.45
-    assert score.accuracy >= 0.92 and score.mean_iou >= 0.70 and score.polygon_ratio <= 1.5
+    assert score.accuracy >= 0.92 and score.mean_iou >= 0.71 and score.polygon_ratio <= 1.5
