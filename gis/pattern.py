@@ -209,7 +209,7 @@ def classify_patterns(
     coarse = np.argmax(cells, axis=-1).astype(np.uint8) + 1
     solid = None if solid_entry is None else _solid_pixels(ink, patches, solid_entry, model.scale)
     bold = _bold_pixels(ink, patches, textured, model.scale.window, solid)
-    stipple = _stipple_pixels(ink, patches, model.scale.window)
+    stipple = _stipple_pixels(ink, patches, model.scale)
     del ink
     coarse[_outside_cells(coarse, extent, model, ridge)] = 0
     coarse = merge_small_regions(coarse, cells, _min_region_cells(model.scale))
@@ -228,12 +228,10 @@ def classify_patterns(
     if solid is not None:  # a window over a fill's edge sees bars: no texture of its own
         sure &= (_cell_share(solid[1], model.scale) <= _FILL_EDGE) | (coarse == solid[0])
     labels, refined = refine_edges(coarse, sure, ridge, model.scale)
-    if bold is not None:
-        labels = np.where((bold > 0) & (labels > 0), bold, labels).astype(np.uint8)
+    labels = _overlay(labels, bold)
     if solid is not None:
         labels = keep_solid_ink(labels, solid, ridge)
-    if stipple is not None:
-        labels = np.where((stipple > 0) & (labels > 0), stipple, labels).astype(np.uint8)
+    labels = _overlay(labels, stipple)
     sieved = sieve(labels, size=min_region_px, connectivity=4) if min_region_px > 1 else labels
     full_confidence = upsample(confidence, model.scale.step, ridge.shape).astype(np.uint8)
     total = float(labels.size)
@@ -319,15 +317,24 @@ def _bold_pixels(
     return bold_pixels(ink, patches, entries, radius, window, None if solid is None else solid[1])
 
 
-def _stipple_pixels(ink: F32, patches: list[list[F32]], window: int) -> LabelArray | None:
-    """Find the stipples: the class value of their entry per pixel (0 elsewhere).
+def _stipple_pixels(ink: F32, patches: list[list[F32]], scale: TextureScale) -> LabelArray | None:
+    """Find the stipples smaller than a district the windows find: their entry per pixel.
 
-    None when no entry is printed as a stipple (`gis.pattern_stipple`).
+    0 elsewhere; None when no entry is printed as a stipple (`gis.pattern_stipple`).
     """
     entries = stipple_entries(patches)
     if not entries:
         return None
-    return stipple_pixels(ink, patches, entries, window)
+    district = _MIN_REGION_WINDOWS * scale.window**2
+    return stipple_pixels(ink, patches, entries, scale.window, district)
+
+
+def _overlay(labels: LabelArray, layer: LabelArray | None) -> LabelArray:
+    """Give the map's pixels the class a per-pixel `layer` found there (0: none found)."""
+    if layer is None:
+        return labels
+    overlaid: LabelArray = np.where((layer > 0) & (labels > 0), layer, labels).astype(np.uint8)
+    return overlaid
 
 
 def _textured(patches: list[list[F32]], solid: int | None, blank: int | None) -> list[int]:

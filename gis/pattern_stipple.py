@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import ndimage
 
-from gis.components import FOUR, label_spans
+from gis.components import label_spans, large_parts
 from gis.strokes import INKED
 from gis.types import LabelArray
 
@@ -31,7 +31,6 @@ _COUNTED: Final = 8  # dots the samples show in the square a stipple's dots are 
 _DENSE: Final = 0.5  # least dot density of a stipple on the map, over its samples' density
 _MARKS: Final = 0.15  # most share of larger marks (up to `_MARK_SIDE`) among the dots
 _ROOM: Final = 0.25  # least share of a square left free by lines and fills that dots count in
-_WINDOWS: Final = 1.5  # area (square windows) from which a stipple is the windows' to find
 
 
 def stipple_entries(patches: Sequence[Sequence[F32]]) -> list[int]:
@@ -49,7 +48,11 @@ def stipple_entries(patches: Sequence[Sequence[F32]]) -> list[int]:
 
 
 def stipple_pixels(
-    ink: F32, patches: Sequence[Sequence[F32]], entries: Sequence[int], window: int
+    ink: F32,
+    patches: Sequence[Sequence[F32]],
+    entries: Sequence[int],
+    window: int,
+    district: float,
 ) -> LabelArray:
     """Give each pixel of a small stipple the class value of its entry (0 elsewhere).
 
@@ -61,8 +64,9 @@ def stipple_pixels(
     than its key: fewer dots come out) and larger marks are under `_MARKS` of the marks
     there, the pixels are the entry's, but for the ink of longer marks (lines, a fill).
     Patches under a square a sixth of a window wide (a few stray dots) are dropped, and so
-    are patches of a window and a half or more, with the fringes that a boundary line cuts
-    from them: a district that large is the windows' to read, with all its texture. Where
+    are patches of `district` pixels or more (the smallest district the windows find), with
+    the fringes that a boundary line cuts from them: the windows read those, with all their
+    texture. Where
     two stipple entries claim a pixel, the one whose density is nearer (in ratio) takes it.
     """
     parts, spans, lone = _lone_dots(ink)
@@ -77,7 +81,7 @@ def stipple_pixels(
         dots = _density(parts, lone & (areas <= largest), side) / room
         marks = _density(parts, (spans > _DOT_SIDE) & (spans <= _MARK_SIDE), side) / room
         found = (dots >= _DENSE * density) & (marks < _MARKS * (dots + marks))
-        found = _small_patches(found, window) & ~long_ink
+        found = _small_patches(found, (window // 6) ** 2, district) & ~long_ink
         off = np.abs(np.log(np.maximum(dots, 1e-9) / density)).astype(np.float32)
         claim = found & (off < nearest)
         nearest[claim] = off[claim]
@@ -142,11 +146,11 @@ def _density(parts: npt.NDArray[np.signedinteger], chosen: npt.NDArray[np.bool_]
     return density
 
 
-def _small_patches(found: npt.NDArray[np.bool_], window: int) -> npt.NDArray[np.bool_]:
-    """Keep the patches of `found` from a sixth of a window square to `_WINDOWS` windows."""
-    pieces, _ = ndimage.label(found, structure=FOUR)
-    areas = np.bincount(pieces.ravel())
-    kept = (areas >= (window // 6) ** 2) & (areas < _WINDOWS * window**2)
-    kept[0] = False
-    small: npt.NDArray[np.bool_] = kept[pieces]
-    return small
+def _small_patches(
+    found: npt.NDArray[np.bool_], smallest: float, largest: float
+) -> npt.NDArray[np.bool_]:
+    """Keep the (4-connected) patches of `found` from `smallest` to under `largest` pixels."""
+    pieces, large = large_parts(found, smallest)
+    areas = np.bincount(pieces.ravel(), minlength=len(large))
+    kept: npt.NDArray[np.bool_] = (large & (areas < largest))[pieces]
+    return kept

@@ -6,6 +6,7 @@ from scipy import ndimage
 from gis.pattern_stipple import stipple_entries, stipple_pixels
 
 WINDOW = 48
+DISTRICT = 1.5 * WINDOW**2  # the smallest district the windows find, pixels
 
 
 def _stipple(shape: tuple[int, int], density: float, seed: int) -> np.ndarray:
@@ -59,7 +60,7 @@ def _sheet() -> tuple[np.ndarray, dict[str, tuple[slice, slice]]]:
 def test_a_small_stipple_is_found_in_a_fill_but_not_a_large_one_nor_a_faded_grid():
     ink, places = _sheet()
     patches = [[_hatch((20, 70))], [_stipple((20, 70), 0.2, 4)]]
-    found = stipple_pixels(ink, patches, [1], WINDOW)
+    found = stipple_pixels(ink, patches, [1], WINDOW, DISTRICT)
     assert set(np.unique(found).tolist()) <= {0, 2}
     assert np.mean(found[places["small"]] == 2) > 0.6
     assert not found[places["large"]].any()  # a window and a half or more: the windows' own
@@ -78,7 +79,7 @@ def test_a_stipple_a_third_as_dense_as_its_key_is_mostly_not_found():
     ink, places = _sheet()
     ink[places["small"]] = _stipple((35, 50), 0.06, 5)
     patches = [[_hatch((20, 70))], [_stipple((20, 70), 0.2, 4)]]
-    found = stipple_pixels(ink, patches, [1], WINDOW)[places["small"]]
+    found = stipple_pixels(ink, patches, [1], WINDOW, DISTRICT)[places["small"]]
     assert np.mean(found > 0) < 0.25  # only where the dots happen to crowd
 
 
@@ -90,5 +91,5 @@ def test_a_grey_stipple_in_a_fill_is_found_though_the_fills_soft_edge_touches_it
     grey[:2], grey[-2:], grey[:, :2], grey[:, -2:] = 0.4, 0.4, 0.4, 0.4  # the fill's soft edge
     ink[80:100, 80:106] = np.maximum(grey, dots)
     patches = [[_hatch((20, 70))], [_stipple((20, 70), 0.2, 4)]]
-    found = stipple_pixels(ink, patches, [1], WINDOW)
+    found = stipple_pixels(ink, patches, [1], WINDOW, DISTRICT)
     assert np.mean(found[82:98, 82:104] == 2) > 0.6
