@@ -40,6 +40,7 @@ _MARKER = 0.7  # smoothed posterior of the cells that seed the edge watershed
 _MIN_REGION_WINDOWS: Final = 1.5  # a district covers at least this many analysis windows
 _FILL_EDGE: Final = 0.2  # share of a window over solid fill past which it reads the fill's edge
 _LINE_LEVEL = 0.25  # ridge height of a printed line (ink share) that stops an edge flood
+_STREET_WINDOWS: Final = 3  # a street piece runs at least a window over this: names cut it
 
 
 @dataclass(frozen=True, eq=False)
@@ -88,9 +89,11 @@ def classify_patterns(
 
     1. Greyscale, paper tone and ink levels of the sheet; ink is measured against the local
        paper tone, so stains, yellowed paper and faint toner read alike. Streets (white
-       corridors between two casing lines, with no third line beyond) are filled with the
-       mean ink around them in the ink the texture is read from (`gis.pattern_streets`):
-       their casings had made sparse hatching look cross-hatched or denser.
+       corridors between two casing lines running along them, with no third such line
+       beyond: a hatch meeting the casings at an angle is the district's), at least a
+       third of a window long, are filled with the mean ink around them in the ink the
+       texture is read from (`gis.pattern_streets`): their casings had made sparse
+       hatching look cross-hatched or denser.
     2. Local power spectra of the ink on a grid of cells (`gis.texture_spectrum`): the
        share of the ink's variance in each orientation and band of spacing, the ink cover
        and its contrast; hatch direction and spacing, cross-hatch, dot screens, solid and
@@ -119,7 +122,9 @@ def classify_patterns(
     7. Zone letters: the letters printed in rings inside districts are read by OCR,
        constrained to the legend's codes (`gis.pattern_labels`); a letter gives its code to
        the cells of its region within a window of it: a fine cross-hatch the texture model
-       took for a coarser one gets its own code back where it is named.
+       took for a coarser one gets its own code back where it is named. Those cells are
+       as sure as a confident texture at step 9 (else the band of uncertain cells around a
+       letter's small patch floods it from the neighbours, and the letter's code is lost).
     8. Lined paper: a plain-paper region most of whose cells carry the hatch lines of a
        neighbouring class (power in its orientation and band of spacing nearer its level
        than paper's) is that class's: a sparse hatching crowded by streets and names looks
@@ -196,7 +201,7 @@ def classify_patterns(
     patches = sample_patches(ink, legend)
     solid_entry = solid_class(patches)
     grids = fit_grids(patches)
-    streets = street_mask(ink, grids[0].window // 2)
+    streets = street_mask(ink, grids[0].window // _STREET_WINDOWS)
     texture_ink = fill_streets(ink, streets)
     model, cells, features = _learn(
         texture_ink, patches, grids, legend, levels, extent, solid_entry
@@ -218,13 +223,15 @@ def classify_patterns(
         coarse = open_class(coarse, cells, model.blank, window_cells | 1)
     read_as = classes_at(coarse, zone_labels, model.scale.step)
     reach = LABEL_REACH * model.scale.window
-    coarse = paint_labels(coarse, zone_labels, legend.codes, model.scale.step, reach)
+    painted = paint_labels(coarse, zone_labels, legend.codes, model.scale.step, reach)
+    named = painted != coarse  # the cells a zone letter gave its code
+    coarse = painted
     if model.blank is not None:
         lines = class_lines(power, cells, model.blank)
         coarse = unpaper_lined_regions(coarse, power, lines, model.blank)
         coarse = unpaper_lined_cells(coarse, power, lines, model.blank, window_cells)
     confidence = np.round(255 * cells.max(axis=-1)).astype(np.uint8)
-    sure = cells.max(axis=-1) >= _MARKER
+    sure = (cells.max(axis=-1) >= _MARKER) | named
     if solid is not None:  # a window over a fill's edge sees bars: no texture of its own
         sure &= (_cell_share(solid[1], model.scale) <= _FILL_EDGE) | (coarse == solid[0])
     labels, refined = refine_edges(coarse, sure, ridge, model.scale)

@@ -148,3 +148,21 @@ def letters_named_right(
         for letter, point in zip(letters, points, strict=True)
     )  # fmt: skip
     return len(letters), right
+
+
+def overruling_letters_kept(result: DigitiseResult) -> tuple[int, int]:
+    """Zone letters that overruled the texture, and how many of them the zones still name.
+
+    A letter overrules where the texture read another code around it (the report's
+    ``zone_labels``); it is kept when the zone covering its pixel has the letter's code.
+    """
+    overruled = [z for z in result.report["zone_labels"] if z["texture"] not in (z["code"], None)]
+    if not overruled:
+        return 0, 0
+    pixels = [(x + 0.5, y + 0.5) for x, y in (letter["pixel"] for letter in overruled)]
+    points = shapely.points(result.transform.apply(pixels))
+    kept = sum(
+        any(zone.code == letter["code"] and zone.geometry.covers(point) for zone in result.zones)
+        for letter, point in zip(overruled, points, strict=True)
+    )
+    return len(overruled), kept

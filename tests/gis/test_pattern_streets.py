@@ -50,3 +50,23 @@ def test_a_street_carries_on_where_a_line_runs_close_beside_it():
     alone = np.zeros((120, 160), np.float32)
     alone[56, 80:] = alone[63, 80:] = alone[52, 80:] = 1.0  # the same corridor, never clear
     assert not street_mask(alone, 24)[50:70].any()
+
+
+def test_a_street_across_a_dense_hatch_meeting_it_at_an_angle_is_found():
+    # Hatch lines 8 px apart along a row (5.7 px apart across) meet the casings at 45
+    # degrees: one lies within a corridor width beyond a casing nearly everywhere, but none
+    # runs along the corridor, as the next line of a hatch's gap would.
+    ink = _street(_hatch(8), 56)
+    mask = street_mask(ink, 24)
+    assert mask[56:64, 10:150].mean() > 0.9
+    assert mask[:45].mean() < 0.01 and mask[75:].mean() < 0.01
+
+
+def test_the_gaps_of_a_dot_screen_are_not_streets():
+    # Dots 2 px wide every 7 px: the gaps are as wide as a corridor and the dots on either
+    # side are dark, but they are no line along it, and the dots beyond are no line either.
+    ink = np.zeros((120, 160), np.float32)
+    for top in range(0, 120, 7):
+        for left in range(0, 160, 7):
+            ink[top : top + 2, left : left + 2] = 1.0
+    assert not street_mask(ink, 16).any()
