@@ -14,7 +14,13 @@ from gis.legend import Legend
 from gis.pattern_bold import bold_entries, bold_pixels
 from gis.pattern_edges import boundary_ridges, keep_solid_ink, refine_edges, upsample
 from gis.pattern_ink import read_ink
-from gis.pattern_labels import ZoneLabel, classes_at, find_zone_labels, paint_labels
+from gis.pattern_labels import (
+    ZoneLabel,
+    classes_at,
+    find_zone_labels,
+    near_labels,
+    paint_labels,
+)
 from gis.pattern_lined import (
     band_power,
     class_lines,
@@ -35,6 +41,8 @@ from gis.types import LabelArray, RGBImage
 
 LABEL_REACH: Final = 1.0
 """How far a zone letter's evidence reaches around it, in analysis windows."""
+LABEL_SURE: Final = 0.5
+"""How far around it a zone letter's code is sure (not re-decided at the edges), in windows."""
 
 _MARKER = 0.7  # smoothed posterior of the cells that seed the edge watershed
 _MIN_REGION_WINDOWS: Final = 1.5  # a district covers at least this many analysis windows
@@ -122,9 +130,10 @@ def classify_patterns(
     7. Zone letters: the letters printed in rings inside districts are read by OCR,
        constrained to the legend's codes (`gis.pattern_labels`); a letter gives its code to
        the cells of its region within a window of it: a fine cross-hatch the texture model
-       took for a coarser one gets its own code back where it is named. Those cells are
-       as sure as a confident texture at step 9 (else the band of uncertain cells around a
-       letter's small patch floods it from the neighbours, and the letter's code is lost).
+       took for a coarser one gets its own code back where it is named. Within half a
+       window of the letter its code is as sure as a confident texture at step 9 (else the
+       band of uncertain cells around a small painted patch floods it from the neighbours);
+       farther out, where the painting may have run past its district, the edges decide.
     8. Lined paper: a plain-paper region most of whose cells carry the hatch lines of a
        neighbouring class (power in its orientation and band of spacing nearer its level
        than paper's) is that class's: a sparse hatching crowded by streets and names looks
@@ -224,7 +233,10 @@ def classify_patterns(
     read_as = classes_at(coarse, zone_labels, model.scale.step)
     reach = LABEL_REACH * model.scale.window
     painted = paint_labels(coarse, zone_labels, legend.codes, model.scale.step, reach)
-    named = painted != coarse  # the cells a zone letter gave its code
+    sure_reach = LABEL_SURE * model.scale.window
+    named = (painted != coarse) & near_labels(
+        coarse.shape, zone_labels, model.scale.step, sure_reach
+    )  # the cells a zone letter surely gave its code
     coarse = painted
     if model.blank is not None:
         lines = class_lines(power, cells, model.blank)

@@ -155,6 +155,23 @@ def classes_at(coarse: LabelArray, labels: Sequence[ZoneLabel], step: int) -> li
     return [0 if cell is None else int(coarse[cell]) for cell in cells]
 
 
+def near_labels(
+    shape: tuple[int, int], labels: Sequence[ZoneLabel], step: int, reach: float
+) -> npt.NDArray[np.bool_]:
+    """(rows, cols) cells of a `step`-pixel grid whose centre lies within `reach` of a letter.
+
+    Examples
+    --------
+    >>> near_labels((1, 4), [ZoneLabel("B", 5.0, 5.0, 0.9)], 10, 10.0)[0].tolist()
+    [True, True, False, False]
+    """
+    rows, cols = ((np.arange(n) + 0.5) * step for n in shape)
+    near = np.zeros(shape, bool)
+    for label in labels:
+        near |= np.hypot(rows[:, None] - label.row, cols[None, :] - label.col) <= reach
+    return near
+
+
 def paint_labels(
     coarse: LabelArray, labels: Sequence[ZoneLabel], codes: Sequence[str], step: int, reach: float
 ) -> LabelArray:

@@ -195,7 +195,7 @@ def _clear_beyond(
     and the sheet's edge must not make a hatch look clear.
     """
     steps = np.arange(_BEYOND_FROM, _BEYOND_FROM + 2 * _HALF_WIDTH[1] + 1.0)
-    offsets = np.arange(steps[0] - 1.0, steps[-1] + 2.0)
+    offsets = np.arange(steps[0], steps[-1] + 2.0)  # never nearer than _BEYOND_FROM: the casing
     found = np.zeros(len(rows), bool)
     inked = [
         np.stack(
@@ -203,9 +203,10 @@ def _clear_beyond(
         )
         for along in (-_BEYOND_ALONG, 0.0, _BEYOND_ALONG)
     ]
-    for index, step in enumerate(steps, start=1):  # offsets[index] == step
+    for index, step in enumerate(steps):  # offsets[index] == step
         within = step <= 2 * half + _BEYOND_FROM
-        before, here, after = (ink_at[index - 1 : index + 2].any(axis=0) for ink_at in inked)
+        near = slice(max(index - 1, 0), index + 2)
+        before, here, after = (ink_at[near].any(axis=0) for ink_at in inked)
         found |= within & here & (before | after)
     clear: npt.NDArray[np.bool_] = ~found
     return clear

@@ -70,3 +70,11 @@ def test_the_gaps_of_a_dot_screen_are_not_streets():
         for left in range(0, 160, 7):
             ink[top : top + 2, left : left + 2] = 1.0
     assert not street_mask(ink, 16).any()
+
+
+def test_a_narrow_street_with_two_pixel_casings_is_found():
+    # The corridor is four pixels wide, so its middle ridge lies a pixel nearer one casing:
+    # the other casing, two pixels wide, must not count as a line beyond it.
+    ink = np.zeros((120, 160), np.float32)
+    ink[54:56, :] = ink[60:62, :] = 0.55  # faint casings, corridor rows 56-59
+    assert street_mask(ink, 24)[56:60, 10:150].mean() > 0.9
