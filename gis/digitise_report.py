@@ -122,8 +122,9 @@ def _unmatched_note(classes: PatternClassification) -> list[str]:
     return [
         f"key entries {', '.join(codes)} matched no district on the map by their samples' "
         "texture (textures.unmatched): their districts, if any, carry other codes, or "
-        "theirs only where no other entry's texture fits or, for a stipple, where its dots "
-        "are found one by one (check those). If their districts look unlike the key's "
+        "theirs only where no other entry's texture fits, where plain paper carries the "
+        "small marks (dots, scallops) only their swatch shows or, for a stipple, where its "
+        "dots are found one by one (check those). If their districts look unlike the key's "
         "swatch, add a box inside one of them to the entry's samples"
     ]
 

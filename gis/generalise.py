@@ -7,7 +7,7 @@ import shapely
 from shapely.geometry import MultiPolygon
 from shapely.geometry.base import BaseGeometry
 
-from gis.repair import polygonal_part
+from gis.repair import flush_subnormal, polygonal_part
 
 
 def generalise_coverage(
@@ -59,6 +59,7 @@ def generalise_coverage(
 
 def _simplify(shapes: list[MultiPolygon], tolerance: float) -> list[BaseGeometry]:
     """Simplify as a coverage where GEOS can, else shape by shape (never fail on odd input)."""
+    shapes = [flush_subnormal(shape) for shape in shapes]  # GEOS would never return
     try:
         if shapely.coverage_is_valid(shapes):
             return list(shapely.coverage_simplify(shapes, tolerance))

@@ -11,7 +11,6 @@ from scipy import ndimage
 
 from gis.errors import ClassifyError
 from gis.legend import Legend
-from gis.pattern_bold import bold_entries, bold_pixels
 from gis.pattern_edges import boundary_ridges, keep_solid_ink, refine_edges, upsample
 from gis.pattern_ink import read_ink
 from gis.pattern_labels import (
@@ -21,21 +20,28 @@ from gis.pattern_labels import (
     near_labels,
     paint_labels,
 )
+from gis.pattern_layers import (
+    bold_layer,
+    marked_paper_share,
+    overlay,
+    solid_layer,
+    stipple_layer,
+)
 from gis.pattern_lined import (
     band_power,
     class_lines,
     unpaper_lined_cells,
     unpaper_lined_regions,
 )
+from gis.pattern_marks import give_marked_paper
 from gis.pattern_model import TextureModel, seed_posteriors, self_train
 from gis.pattern_regions import merge_small_regions, open_class
 from gis.pattern_samples import blank_entry, fit_grids, sample_patches
-from gis.pattern_solid import solid_class, solid_mask
-from gis.pattern_stipple import stipple_entries, stipple_pixels
-from gis.pattern_streets import WIDEST_HALF, fill_streets, street_mask
+from gis.pattern_solid import solid_class
+from gis.pattern_streets import fill_streets, street_mask
 from gis.raster import ArrayScan, Scan
-from gis.strokes import stroke_half_width, stroke_radius
-from gis.texture import F32, InkLevels, TextureScale
+from gis.strokes import stroke_half_width
+from gis.texture import F32, InkLevels, TextureScale, window_share
 from gis.texture_spectrum import SpectrumGrid, grid_spectra, patch_spectra
 from gis.types import LabelArray, RGBImage
 
@@ -134,13 +140,18 @@ def classify_patterns(
        window of the letter its code is as sure as a confident texture at step 9 (else the
        band of uncertain cells around a small painted patch floods it from the neighbours);
        farther out, where the painting may have run past its district, the edges decide.
-    8. Lined paper: a plain-paper region most of whose cells carry the hatch lines of a
-       neighbouring class (power in its orientation and band of spacing nearer its level
-       than paper's) is that class's: a sparse hatching crowded by streets and names looks
-       more like the broad paper class, learned on paper full of streets, than like its own
-       open stretches. Where such a stretch is joined to true paper, the patches of lined
-       cells a window wide that touch the class (or the cells its letters named) are its
-       (`gis.pattern_lined`).
+    8. Marked paper: where the entry whose samples carry far more small marks (dots,
+       scallops: from 3 px to a pattern period long) than any other's holds no districts the
+       model learned, runs of plain-paper cells a window and a half across carrying at least
+       0.3 of its samples' share of such marks are its (`gis.pattern_marks`): West
+       Hartford's Section 15 key prints scallops over a dot screen, one of its districts the
+       scallops alone, which the windows read as paper. Lined paper: a plain-paper region
+       most of whose cells carry the hatch lines of a neighbouring class (power in its
+       orientation and band of spacing nearer its level than paper's) is that class's: a
+       sparse hatching crowded by streets and names looks more like the broad paper class,
+       learned on paper full of streets, than like its own open stretches. Where such a
+       stretch is joined to true paper, the patches of lined cells a window wide that touch
+       the class (or the cells its letters named) are its (`gis.pattern_lined`).
     9. Edges: in a band of half a window around every change of class, a watershed on the
        printed lines (a difference of Gaussians of the ink, less the casings of streets a
        window long or more: a district runs on across its streets) seeded by the confident
@@ -191,7 +202,8 @@ def classify_patterns(
     stipple about 20); spectra are kept per cell only. About 11 to
     18 s for an 8.7 Mpx sheet with a 48-pixel window on 2 shared cores (one FFT per cell
     and window is most of it; finding the streets takes about 3 s, the bold hatching 3 s
-    where the key has some, a stipple 1.5 s where the key has one, the zone letters 1 s).
+    where the key has some, a stipple 1.5 s where the key has one, the zone letters 1 s,
+    marked paper 0.5 s where the key has such an entry).
 
     Examples
     --------
@@ -221,9 +233,10 @@ def classify_patterns(
     ridge = boundary_ridges(ink, texture_ink, streets, grids[0].window, extent, half_width)
     del texture_ink, streets, features
     coarse = np.argmax(cells, axis=-1).astype(np.uint8) + 1
-    solid = None if solid_entry is None else _solid_pixels(ink, patches, solid_entry, model.scale)
-    bold = _bold_pixels(ink, patches, textured, model.scale.window, solid)
-    stipple = _stipple_pixels(ink, patches, model.scale)
+    solid = None if solid_entry is None else solid_layer(ink, patches, solid_entry, model.scale)
+    bold = bold_layer(ink, patches, textured, model.scale.window, solid)
+    stipple = stipple_layer(ink, patches, model.scale.window, _district_px(model.scale))
+    marks = marked_paper_share(ink, patches, model)
     del ink
     coarse[_outside_cells(coarse, extent, model, ridge)] = 0
     coarse = merge_small_regions(coarse, cells, _min_region_cells(model.scale))
@@ -238,6 +251,8 @@ def classify_patterns(
         coarse.shape, zone_labels, model.scale.step, sure_reach
     )  # the cells a zone letter surely gave its code
     coarse = painted
+    if marks is not None and model.blank is not None:
+        coarse = give_marked_paper(coarse, *marks, model.blank, window_cells)
     if model.blank is not None:
         lines = class_lines(power, cells, model.blank)
         coarse = unpaper_lined_regions(coarse, power, lines, model.blank)
@@ -245,12 +260,12 @@ def classify_patterns(
     confidence = np.round(255 * cells.max(axis=-1)).astype(np.uint8)
     sure = (cells.max(axis=-1) >= _MARKER) | named
     if solid is not None:  # a window over a fill's edge sees bars: no texture of its own
-        sure &= (_cell_share(solid[1], model.scale) <= _FILL_EDGE) | (coarse == solid[0])
+        sure &= (window_share(solid[1], model.scale) <= _FILL_EDGE) | (coarse == solid[0])
     labels, refined = refine_edges(coarse, sure, ridge, model.scale)
-    labels = _overlay(labels, bold)
+    labels = overlay(labels, bold)
     if solid is not None:
         labels = keep_solid_ink(labels, solid, ridge)
-    labels = _overlay(labels, stipple)
+    labels = overlay(labels, stipple)
     sieved = sieve(labels, size=min_region_px, connectivity=4) if min_region_px > 1 else labels
     full_confidence = upsample(confidence, model.scale.step, ridge.shape).astype(np.uint8)
     total = float(labels.size)
@@ -316,46 +331,6 @@ def _learn(
     return model, posteriors, features
 
 
-def _bold_pixels(
-    ink: F32,
-    patches: list[list[F32]],
-    textured: list[int],
-    window: int,
-    solid: tuple[int, npt.NDArray[np.bool_]] | None,
-) -> LabelArray | None:
-    """Find the bold hatching: the class value of its bold entry per pixel (0 elsewhere).
-
-    `textured` are the entries with strokes (neither solid nor plain paper); `solid` the
-    solid entry's class value and fill pixels. None when no entry is bold
-    (`gis.pattern_bold`).
-    """
-    bold, radius = bold_entries([patches[i] for i in textured])
-    if not bold:
-        return None
-    entries = [textured[i] for i in bold]
-    return bold_pixels(ink, patches, entries, radius, window, None if solid is None else solid[1])
-
-
-def _stipple_pixels(ink: F32, patches: list[list[F32]], scale: TextureScale) -> LabelArray | None:
-    """Find the stipples smaller than a district the windows find: their entry per pixel.
-
-    0 elsewhere; None when no entry is printed as a stipple (`gis.pattern_stipple`).
-    """
-    entries = stipple_entries(patches)
-    if not entries:
-        return None
-    district = _MIN_REGION_WINDOWS * scale.window**2
-    return stipple_pixels(ink, patches, entries, scale.window, district)
-
-
-def _overlay(labels: LabelArray, layer: LabelArray | None) -> LabelArray:
-    """Give the map's pixels the class a per-pixel `layer` found there (0: none found)."""
-    if layer is None:
-        return labels
-    overlaid: LabelArray = np.where((layer > 0) & (labels > 0), layer, labels).astype(np.uint8)
-    return overlaid
-
-
 def _textured(patches: list[list[F32]], solid: int | None, blank: int | None) -> list[int]:
     """List the entries printed in strokes (indices): all but the solid and plain-paper ones."""
     plain = {solid, None if blank is None else blank - 1}
@@ -368,34 +343,9 @@ def _stroke_half_width(patches: list[list[F32]], textured: list[int]) -> float:
     return float(np.median(widths)) if widths else 1.0
 
 
-def _solid_pixels(
-    ink: F32, patches: list[list[F32]], solid: int, scale: TextureScale
-) -> tuple[int, npt.NDArray[np.bool_]]:
-    """Return the solid entry's class value and the pixels of ink too wide for other patterns.
-
-    `solid` is the solid entry's index. Too wide means a disc fits in it that is larger (by
-    a pixel of print spread) than any that fits in the ink of the other entries' samples;
-    areas under a square a quarter of an analysis window wide are left to the texture
-    classes (boundary dots, a grid's crossings printed thick). Streets across and between
-    solid strips are closed over.
-    """
-    others = [patch for index, boxes in enumerate(patches) if index != solid for patch in boxes]
-    radius = stroke_radius(others) + 1.0
-    area = (scale.window // 4) ** 2
-    return solid + 1, solid_mask(ink, radius, area, max(radius, WIDEST_HALF))
-
-
-def _cell_share(mask: npt.NDArray[np.bool_], scale: TextureScale) -> F32:
-    """Measure the (rows, cols) share of each cell's window that `mask` covers.
-
-    The window is centred on the cell, or on the sheet's last pixel for a cell the sheet's
-    edge cuts.
-    """
-    share = ndimage.uniform_filter(mask.astype(np.float32), scale.window)
-    step = scale.step
-    rows, cols = (np.minimum(np.arange(0, n, step) + step // 2, n - 1) for n in mask.shape)
-    result: F32 = share[np.ix_(rows, cols)]
-    return result
+def _district_px(scale: TextureScale) -> float:
+    """Area (pixels) of the smallest district the windows find."""
+    return _MIN_REGION_WINDOWS * scale.window**2
 
 
 def _min_region_cells(scale: TextureScale) -> int:

@@ -41,6 +41,19 @@ class TextureScale:
     step: int
 
 
+def window_share(mask: npt.NDArray[np.bool_], scale: TextureScale) -> F32:
+    """Measure the (rows, cols) share of each cell's window that `mask` covers.
+
+    The window is centred on the cell, or on the sheet's last pixel for a cell the sheet's
+    edge cuts.
+    """
+    share = ndimage.uniform_filter(mask.astype(np.float32), scale.window)
+    step = scale.step
+    rows, cols = (np.minimum(np.arange(0, n, step) + step // 2, n - 1) for n in mask.shape)
+    result: F32 = share[np.ix_(rows, cols)]
+    return result
+
+
 def ink_levels(grey: F32) -> InkLevels:
     """Paper and ink grey levels from a (decimated) greyscale sheet.
 

@@ -6,14 +6,14 @@ one projected CRS in metres.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from gis import overlay
-from gis.repair import polygonal_part
+from gis.repair import flush_subnormal, polygonal_part
 from plans.check_records import Application, CheckResult, RuleResult
 from plans.edges import ParcelEdge, frontage_m, type_edges
 from plans.envelope import buildable_envelope
@@ -92,9 +92,12 @@ def check_application(
     CheckInputError
         When the parcel or the footprint is empty, invalid or not a polygon.
     """
+    parcel = flush_subnormal(parcel)  # GEOS's overlays and simplifiers misbehave on them
     _require_polygon(parcel, "parcel", multi=False)
     if application.footprint is not None:
-        _require_polygon(application.footprint, "footprint", multi=True)
+        footprint = flush_subnormal(application.footprint)
+        _require_polygon(footprint, "footprint", multi=True)
+        application = replace(application, footprint=footprint)
     typed = tuple(edges) if edges is not None else type_edges(parcel, roads, road_gap_m=road_gap_m)
     plot = _Plot(parcel, typed, frontage_m(typed), application)
     parts = zone_parts(parcel, zones, rule_set)

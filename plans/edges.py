@@ -19,6 +19,7 @@ import shapely
 from shapely.geometry import LineString, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from gis.repair import flush_subnormal
 from plans.types import EdgeKind
 
 _FACING_COS = math.cos(math.radians(45))
@@ -124,7 +125,8 @@ def frontage_m(edges: Sequence[ParcelEdge]) -> float | None:
 
 
 def _edge_lines(parcel: Polygon) -> list[LineString]:
-    ring = shapely.simplify(shapely.geometry.polygon.orient(parcel, sign=1.0), 1e-9).exterior
+    oriented = shapely.geometry.polygon.orient(flush_subnormal(parcel), sign=1.0)
+    ring = shapely.simplify(oriented, 1e-9).exterior
     coords = list(ring.coords)[:-1]
     # Start at the south-west-most vertex so edge numbers do not depend on how it was drawn.
     first = min(range(len(coords)), key=lambda i: (coords[i][1], coords[i][0]))

@@ -37,3 +37,11 @@ def test_generalised_coverage_stays_a_coverage(points):
 def test_overlapping_input_still_valid_output():
     out = generalise_coverage(["A", "B"], [box(0, 0, 10, 10), box(5, 0, 15, 10)], tolerance=1.0)
     assert all(geom.is_valid for _, geom in out)
+
+
+def test_a_subnormal_coordinate_is_simplified_like_zero():
+    # GEOS's simplifiers never returned on x = -5e-324; overlapping shapes are no coverage,
+    # so they are simplified one by one.
+    odd = shapely.Polygon([(0, 0), (28.0, 0), (28.0, 25.0), (-5e-324, 25.0)])
+    out = generalise_coverage(["A", "B"], [odd, box(20, 0, 40, 25)], tolerance=0.5)
+    assert [(code, round(geom.area, 6)) for code, geom in out] == [("A", 700.0), ("B", 500.0)]

@@ -8,7 +8,7 @@ from gis.digitise import digitise, resolve_style
 from gis.digitise_report import _unmatched_note
 from gis.errors import ClassifyError, LegendError
 from gis.legend import parse_legend
-from gis.pattern import PatternClassification, _cell_share, classify_patterns
+from gis.pattern import PatternClassification, classify_patterns
 from gis.pattern_edges import boundary_ridges, flood, keep_solid_ink
 from gis.pattern_model import TextureModel, fit_model, seed_cells, seed_posteriors, self_train
 from gis.pattern_regions import merge_small_regions, open_class
@@ -17,7 +17,7 @@ from gis.raster import ArrayScan
 from gis.scoring import score_zones
 from gis.synthetic import make_sheet
 from gis.synthetic_patterns import PATTERNS, draw_patterns, pattern_mask, sample_legend
-from gis.texture import InkLevels, TextureScale, fit_scale
+from gis.texture import InkLevels, TextureScale, fit_scale, window_share
 from gis.texture_spectrum import ORIENTATIONS, grid_spectra, make_grid, patch_spectra
 
 # Measured (600 x 800 px, default 5 codes: blank, hatch /, solid, cross-hatch, dots; faded
@@ -418,10 +418,10 @@ def test_a_small_map_sample_does_not_shrink_the_windows():
     assert planner[1].window == key_only[1].window
 
 
-def test_cell_share_measures_the_fill_under_each_cells_window():
+def test_window_share_measures_the_fill_under_each_cells_window():
     fill = np.zeros((100, 160), bool)
     fill[:, :80] = True  # a solid fill on the left half
-    share = _cell_share(fill, TextureScale(8.0, 40, 16))
+    share = window_share(fill, TextureScale(8.0, 40, 16))
     assert share.shape == (7, 10)  # cells cover the sheet, the last ones partly
     assert np.allclose(share[:, :3], 1.0) and np.allclose(share[:, 7:], 0.0)
     assert 0.3 < share[3, 4] < 0.8  # a window centred 8 px from the fill's edge

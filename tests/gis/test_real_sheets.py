@@ -73,15 +73,20 @@ from tests.gis.real_sheets import (
 # and C), casings that run along the corridor (not the dots of a screen) and street pieces
 # from a third of a window long: West Hartford 0.938, 0.730, 1.03x (AA 0.83 -> 0.86, B 0.77 ->
 # 0.83, D 0.72 -> 0.75); Bloomfield 0.954, 0.870, 0.97x. With the cells a zone letter names
-# kept as sure in the edge flood (two of West Hartford's ten overruling letters had lost their
-# code to the flood around their small patch): 0.937, 0.731, 1.05x (G 0.45). With the far
+# kept as sure in the edge flood (three of West Hartford's ten overruling letters had lost
+# their code to the flood around their small patch; one still does): 0.937, 0.731, 1.05x (G
+# 0.45). With the far
 # casing of a corridor whose middle lies off-centre no longer taken for a line beyond it:
 # 0.939, 0.739, 1.01x without the letters' sure cells (G 0.51), 0.939, 0.734 with them all (G 0.44:
 # a B letter's painting ran into a G district and held), and with them only within half a
 # window of their letter: 0.940, 0.740, 1.03x (AA 0.87, B 0.85, C 0.80, D 0.77, G 0.51; ten
-# of eleven overruling letters keep their code); Bloomfield 0.954, 0.870, 0.97x.
+# of eleven overruling letters keep their code); Bloomfield 0.954, 0.870, 0.97x. With plain
+# paper that carries the small marks of the unlearned entry whose samples stand out by them
+# given to it (gis.pattern_marks: Section 15's scallop field, 25.8k px, read as paper and
+# given to A by its arcs): West Hartford 0.942, 0.763, 1.04x (Section 15 0.39 -> 0.65, A 0.91
+# -> 0.92); Bloomfield unchanged (its unlearned Business 1 carries no such marks).
 FLOORS = {
-    "west-hartford-1958": (0.93, 0.72, 1.2),
+    "west-hartford-1958": (0.935, 0.75, 1.2),
     "bloomfield-1958": (0.945, 0.86, 1.1),
 }
 LETTERS = {"west-hartford-1958": 28, "bloomfield-1958": 0}  # zone letters read at least
@@ -93,8 +98,9 @@ UNMATCHED = {
     "west-hartford-1958": ["Section 15 Business", "Parking"],
     "bloomfield-1958": ["Business 1"],  # in the key, not on the map (nor in the truth)
 }
-# ... and found all the same, as the texture no learned entry fits or a stipple (IoU at least).
-FOUND_UNMATCHED = {"west-hartford-1958": {"Section 15 Business": 0.3, "Parking": 0.45}}
+# ... and found all the same, as the texture no learned entry fits, the paper carrying its
+# small marks, or a stipple (IoU at least).
+FOUND_UNMATCHED = {"west-hartford-1958": {"Section 15 Business": 0.6, "Parking": 0.45}}
 
 
 @pytest.mark.parametrize("name", sorted(FLOORS))
@@ -142,7 +148,9 @@ def test_real_pattern_sheet_scores(shared_data, name):
 # flood: 0.934, 0.724, 1.08x; G 0.45 with the patches or without (the key alone now finds
 # what the G patch taught: its largest district by texture, another by its letter), Section
 # 15 0.40 -> 0.34 as before. With the far casing fix and letters sure within half a window:
-# 0.940, 0.734, 1.01x; G 0.46 (0.51 with the key alone), Section 15 0.35.
+# 0.940, 0.734, 1.01x; G 0.46 (0.51 with the key alone), Section 15 0.35. Section 15's
+# patch makes it a learned entry, so its scallop field is not given to it as marked paper
+# (0.65 with the key alone): the guard stays as it was for Section 15.
 MAP_PATCHES = {
     "Section 15 Business": PixelBox(1170, 2900, 1230, 2960),
     "G": PixelBox(1690, 1540, 1730, 1600),

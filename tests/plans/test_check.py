@@ -258,11 +258,22 @@ def test_footprint_inside_envelope_never_fails_setbacks(case):
         return
     largest = max(probe.envelope.geoms, key=lambda part: part.area)
     footprint = largest.buffer(-shrink)
-    if footprint.is_empty or not isinstance(footprint, Polygon):
-        footprint = largest
+    if footprint.is_empty or not isinstance(footprint, Polygon) or not footprint.is_valid:
+        footprint = largest  # a subnormal shrink left a ring folded on itself: no footprint
     result = check_application(
         parcel, ZONE_A, [ROAD], Application("residential", footprint=footprint), rule_set
     )
     statuses = {rule.rule: rule.status for rule in result.rules}
     for name in ("setback_front", "setback_side", "setback_rear", "footprint_in_plot"):
         assert statuses.get(name, "pass") != "fail", (name, result.to_json()["rules"])
+
+
+def test_a_plot_corner_at_a_subnormal_coordinate_is_checked_like_zero():
+    # Drawn by the property test above: x = -5e-324 hung GEOS's simplify in the edge typing.
+    parcel = Polygon([(0, 0), (28.0, 0), (28.0, 25.0), (-5e-324, 25.0)])
+    rule_set = make_rule_set(
+        setbacks_m={"front": 3.0, "side": 1.5, "rear": 2.0},
+        max_coverage=None, min_plot_area_m2=None, min_frontage_m=None,
+    )  # fmt: skip
+    result = check_application(parcel, ZONE_A, [ROAD], Application("residential"), rule_set)
+    assert result.envelope.is_valid and abs(result.envelope.area - 25.0 * 20.0) < 1e-6

@@ -74,3 +74,10 @@ def test_a_town_wide_road_types_edges_as_its_local_piece_does():
     local = type_edges(PARCEL, [SOUTH_ROAD, EAST_ROAD])
     assert kinds(edges) == kinds(local)
     assert [e.street_width_m for e in edges] == [e.street_width_m for e in local]
+
+
+def test_a_corner_at_a_subnormal_coordinate_is_typed_like_zero():
+    # GEOS's simplify never returned on x = -5e-324 (a property test drew it as a skew).
+    parcel = Polygon([(0, 0), (28.0, 0), (28.0, 25.0), (-5e-324, 25.0)])
+    edges = type_edges(parcel, [box(0, -12, 28, 0)])
+    assert [edge.kind for edge in edges] == ["front", "side", "rear", "side"]
