@@ -201,9 +201,9 @@ def classify_patterns(
     its distance transforms and their indices, and the bold strokes, dotted lines and a
     stipple about 20); spectra are kept per cell only. About 11 to
     18 s for an 8.7 Mpx sheet with a 48-pixel window on 2 shared cores (one FFT per cell
-    and window is most of it; finding the streets takes about 3 s, the bold hatching 3 s
+    and window is most of it; finding the streets takes about 2 s, the bold hatching 3 s
     where the key has some, a stipple 1.5 s where the key has one, the zone letters 1 s,
-    marked paper 0.5 s where the key has such an entry).
+    marked paper 0.13 s where the key has such an entry).
 
     Examples
     --------
