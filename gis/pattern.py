@@ -251,9 +251,9 @@ def classify_patterns(
         coarse.shape, zone_labels, model.scale.step, sure_reach
     )  # the cells a zone letter surely gave its code
     coarse = painted
-    if marks is not None and model.blank is not None:
-        coarse = give_marked_paper(coarse, *marks, model.blank, window_cells)
     if model.blank is not None:
+        if marks is not None:
+            coarse = give_marked_paper(coarse, *marks, model.blank, window_cells)
         lines = class_lines(power, cells, model.blank)
         coarse = unpaper_lined_regions(coarse, power, lines, model.blank)
         coarse = unpaper_lined_cells(coarse, power, lines, model.blank, window_cells)

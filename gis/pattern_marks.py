@@ -4,13 +4,14 @@ from typing import Final
 
 import numpy as np
 import numpy.typing as npt
-from scipy import ndimage
 
+from gis.components import label_spans
+from gis.pattern_regions import filled_runs
+from gis.strokes import INKED
 from gis.types import LabelArray
 
 F32 = npt.NDArray[np.float32]
 
-_PRINTED: Final = 0.5  # ink share of a printed pixel
 _SMALLEST: Final = 3  # pixels: a mark shorter than this is a speck, not a mark
 _OUTLIER: Final = 3.0  # an entry's samples carry this many times the marks of any other's
 _LEAST: Final = 0.03  # share of a sample's area in small marks, at least, for a marked entry
@@ -30,14 +31,8 @@ def small_marks(ink: F32, longest: float) -> npt.NDArray[np.bool_]:
     >>> bool(marks[3, 3]), bool(marks[8, 10])
     (True, False)
     """
-    printed = ink > _PRINTED
-    marks, count = ndimage.label(printed, structure=np.ones((3, 3), bool))
-    if count == 0:
-        return np.zeros(ink.shape, bool)
-    extent = np.zeros(count + 1, np.float32)
-    for index, box in enumerate(ndimage.find_objects(marks), start=1):
-        extent[index] = max(box[0].stop - box[0].start, box[1].stop - box[1].start)
-    small = (extent >= _SMALLEST) & (extent <= longest)
+    marks, spans = label_spans(ink > INKED)
+    small = (spans >= _SMALLEST) & (spans <= longest)
     small[0] = False
     result: npt.NDArray[np.bool_] = small[marks]
     return result
@@ -87,8 +82,6 @@ def give_marked_paper(
     ([3, 3, 3, 3, 3, 1, 1, 1, 1], 1)
     """
     marked = (coarse == blank) & (share >= _LEVEL * level)
-    side = max(3, round(_RUN * window)) | 1
-    runs = ndimage.uniform_filter(marked.astype(np.float32), side) > 0.5
     result = coarse.copy()
-    result[runs & marked] = entry
+    result[filled_runs(marked, _RUN, window)] = entry
     return result

@@ -9,6 +9,7 @@ import numpy.typing as npt
 from scipy import ndimage
 from scipy.stats import chi2
 
+from gis.pattern_regions import filled_runs
 from gis.texture import InkLevels, TextureScale
 from gis.types import FloatArray
 
@@ -313,9 +314,7 @@ def _unexplained(
         return np.zeros(len(distances), bool)
     limit = chi2.ppf(_UNEXPLAINED, model.means.shape[1])
     lone = (distances[:, supported].min(axis=1) > limit).reshape(shape)
-    side = max(3, round(_RUN * window)) | 1
-    runs = ndimage.uniform_filter(lone.astype(np.float32), side) > 0.5
-    result: npt.NDArray[np.bool_] = (runs & lone).ravel()
+    result: npt.NDArray[np.bool_] = filled_runs(lone, _RUN, window).ravel()
     return result
 
 

@@ -10,6 +10,26 @@ from gis.types import LabelArray
 F32 = npt.NDArray[np.float32]
 
 
+def filled_runs(mask: npt.NDArray[np.bool_], windows: float, window: int) -> npt.NDArray[np.bool_]:
+    """Keep the cells of `mask` that lie in runs filling most of a square `windows` wide.
+
+    `window` is the analysis window's side in cells; the square is at least 3 cells and odd,
+    so it has a centre. A run of cells that wide is a district's texture, not a street or a
+    name crossing it.
+
+    Examples
+    --------
+    >>> mask = np.zeros((7, 9), bool)
+    >>> mask[1:6, :5] = mask[0, 8] = True
+    >>> runs = filled_runs(mask, 1.5, 2)
+    >>> bool(runs[3, 2]), bool(runs[0, 8])
+    (True, False)
+    """
+    side = max(3, round(windows * window)) | 1
+    runs: npt.NDArray[np.bool_] = ndimage.uniform_filter(mask.astype(np.float32), side) > 0.5
+    return runs & mask
+
+
 def merge_small_regions(labels: LabelArray, posteriors: F32, min_cells: int) -> LabelArray:
     """Give every region under `min_cells` cells to the neighbouring class it most resembles.
 
