@@ -137,9 +137,10 @@ def classify_patterns(
        constrained to the legend's codes (`gis.pattern_labels`); a letter gives its code to
        the cells of its region within a window of it: a fine cross-hatch the texture model
        took for a coarser one gets its own code back where it is named. Within half a
-       window of the letter its code is as sure as a confident texture at step 9 (else the
-       band of uncertain cells around a small painted patch floods it from the neighbours);
-       farther out, where the painting may have run past its district, the edges decide.
+       window of the letter its code stays, even on an edge at step 9 (else the band of
+       uncertain cells around a small painted patch, or a strip narrower than the band,
+       floods it from the neighbours); farther out, where the painting may have run past
+       its district, the edges decide.
     8. Marked paper: where the entry whose samples carry far more small marks (dots,
        scallops: from 3 px to a pattern period long) than any other's holds no districts the
        model learned, runs of plain-paper cells a window and a half across carrying at least
@@ -258,10 +259,10 @@ def classify_patterns(
         coarse = unpaper_lined_regions(coarse, power, lines, model.blank)
         coarse = unpaper_lined_cells(coarse, power, lines, model.blank, window_cells)
     confidence = np.round(255 * cells.max(axis=-1)).astype(np.uint8)
-    sure = (cells.max(axis=-1) >= _MARKER) | named
+    sure = cells.max(axis=-1) >= _MARKER
     if solid is not None:  # a window over a fill's edge sees bars: no texture of its own
         sure &= (window_share(solid[1], model.scale) <= _FILL_EDGE) | (coarse == solid[0])
-    labels, refined = refine_edges(coarse, sure, ridge, model.scale)
+    labels, refined = refine_edges(coarse, sure, ridge, model.scale, named)
     labels = overlay(labels, bold)
     if solid is not None:
         labels = keep_solid_ink(labels, solid, ridge)

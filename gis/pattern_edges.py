@@ -58,11 +58,13 @@ def refine_edges(
     sure: npt.NDArray[np.bool_],
     ridge: npt.NDArray[np.uint8],
     scale: TextureScale,
+    fixed: npt.NDArray[np.bool_] | None = None,
 ) -> tuple[LabelArray, int]:
     """Move class edges onto printed lines: a watershed in a band around every edge.
 
     The band is half a window around each change of class, plus the cells not `sure`
     (windows that straddle two textures look like neither); off-map cells are always sure.
+    `fixed` cells keep their class even on an edge.
     """
     step = scale.step
     edges = np.zeros(coarse.shape, bool)
@@ -73,6 +75,8 @@ def refine_edges(
     reach = max(1, round(scale.window / 2 / step))
     band = ndimage.binary_dilation(edges, iterations=reach) if edges.any() else edges
     band &= ~(sure & ~edges)  # a confident cell off an edge keeps its class
+    if fixed is not None:
+        band &= ~fixed
     markers = coarse.astype(np.int16) + 1  # 1 is off the map, so 0 can mean "unknown"
     markers[band] = 0
     full = upsample(markers, step, ridge.shape).astype(np.int16)

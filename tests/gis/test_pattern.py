@@ -9,7 +9,7 @@ from gis.digitise_report import _unmatched_note
 from gis.errors import ClassifyError, LegendError
 from gis.legend import parse_legend
 from gis.pattern import PatternClassification, classify_patterns
-from gis.pattern_edges import boundary_ridges, flood, keep_solid_ink
+from gis.pattern_edges import boundary_ridges, flood, keep_solid_ink, refine_edges
 from gis.pattern_model import TextureModel, fit_model, seed_cells, seed_posteriors, self_train
 from gis.pattern_regions import merge_small_regions, open_class
 from gis.pattern_samples import blank_entry, fit_grids
@@ -348,6 +348,24 @@ def test_flood_keeps_each_class_behind_the_boundary_line():
     flooded = flood(ridge, markers)
     above = np.add.outer(np.arange(12), np.arange(12)) < 11
     assert (flooded[above] == 6).all() and (flooded[~above & (ridge == 0)] == 2).all()
+
+
+def test_a_named_strip_narrower_than_the_edge_band_keeps_its_class():
+    # West Hartford's G district by Fern Street: a strip two cells wide that its letter
+    # named. Every one of its cells is on an edge, so the band around the edges held none of
+    # them and the flood gave the strip to its neighbour: the letter's cells stay markers.
+    scale = fit_scale([np.tile(np.eye(8, dtype=np.float32), (3, 3))])
+    step = scale.step
+    coarse = np.ones((12, 12), np.uint8)
+    coarse[:, 5:7] = 2
+    sure = np.ones(coarse.shape, bool)
+    ridge = np.zeros((12 * step, 12 * step), np.uint8)
+    lost, _ = refine_edges(coarse, sure, ridge, scale)
+    assert not (lost == 2).any()
+    named = np.zeros(coarse.shape, bool)
+    named[4:8, 5:7] = True
+    kept, _ = refine_edges(coarse, sure, ridge, scale, named)
+    assert (kept[4 * step : 8 * step, 5 * step : 7 * step] == 2).all()
 
 
 def test_solid_class_keeps_only_its_ink_and_the_white_inside():

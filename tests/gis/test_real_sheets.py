@@ -84,15 +84,15 @@ from tests.gis.real_sheets import (
 # paper that carries the small marks of the unlearned entry whose samples stand out by them
 # given to it (gis.pattern_marks: Section 15's scallop field, 25.8k px, read as paper and
 # given to A by its arcs): West Hartford 0.942, 0.763, 1.04x (Section 15 0.39 -> 0.65, A 0.91
-# -> 0.92); Bloomfield unchanged (its unlearned Business 1 carries no such marks).
+# -> 0.92); Bloomfield unchanged (its unlearned Business 1 carries no such marks). With those
+# cells kept even on an edge (the G strip by Fern Street is two cells wide, so all its cells
+# were on an edge and the flood gave it to B): West Hartford 0.943, 0.770, 1.05x (G 0.51 ->
+# 0.59; eleven of eleven overruling letters keep their code); Bloomfield unchanged.
 FLOORS = {
-    "west-hartford-1958": (0.935, 0.75, 1.2),
+    "west-hartford-1958": (0.935, 0.76, 1.2),
     "bloomfield-1958": (0.945, 0.86, 1.1),
 }
 LETTERS = {"west-hartford-1958": 28, "bloomfield-1958": 0}  # zone letters read at least
-# Letters that overrule the texture but lose their code all the same, at most: on West
-# Hartford the G letter in a district read as C, whose painted cells all lie on its edge.
-LETTERS_LOST = {"west-hartford-1958": 1, "bloomfield-1958": 0}
 # Entries whose key swatch matched no district's texture, named in the report's warnings.
 UNMATCHED = {
     "west-hartford-1958": ["Section 15 Business", "Parking"],
@@ -128,7 +128,7 @@ def test_real_pattern_sheet_scores(shared_data, name):
     else:
         assert not noted
     overruling, kept = overruling_letters_kept(result)
-    assert overruling == len(overruled) and kept >= overruling - LETTERS_LOST[name]
+    assert overruling == len(overruled) and kept == overruling  # every letter keeps its code
 
 
 # Legend by example: a planner who sees that an entry's key swatch is unlike its districts
