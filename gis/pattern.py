@@ -11,7 +11,8 @@ from scipy import ndimage
 
 from gis.errors import ClassifyError
 from gis.legend import Legend
-from gis.pattern_edges import boundary_ridges, keep_solid_ink, refine_edges, upsample
+from gis.pattern_band import line_energy
+from gis.pattern_edges import boundary_ridges, keep_solid_ink, refine_edges
 from gis.pattern_ink import read_ink
 from gis.pattern_labels import (
     ZoneLabel,
@@ -41,7 +42,7 @@ from gis.pattern_solid import solid_class
 from gis.pattern_streets import fill_streets, street_mask
 from gis.raster import ArrayScan, Scan
 from gis.strokes import stroke_half_width
-from gis.texture import F32, InkLevels, TextureScale, window_share
+from gis.texture import F32, InkLevels, TextureScale, upsample, window_share
 from gis.texture_spectrum import SpectrumGrid, grid_spectra, patch_spectra
 from gis.types import LabelArray, RGBImage
 
@@ -160,7 +161,12 @@ def classify_patterns(
        (`gis.pattern_edges`); dotted boundaries are joined into lines for it
        (`gis.pattern_dots`). Cells whose window lies a fifth or more over a solid fill
        (step 11) are not confident: beside a fill the window sees bars, and took the
-       hatching there for a ladder pattern.
+       hatching there for a ladder pattern. Before the flood, band pixels are read by
+       their own lines (`gis.pattern_band`): the energy of the printed lines in eight
+       directions and the ink, over about a pattern period, modelled per class on the
+       confident pixels; a pixel whose model clearly leads every class marked within a
+       window, typical of it and not near a bold stroke, seeds the flood with it. Where no
+       line marks an edge the flood had stopped at the first street or hatch line.
     10. Bold hatching: where some key entries are printed in strokes clearly wider than all
         the others' (`gis.pattern_bold`), patches of such strokes (at least a third of a
         window long, closed over the gaps between them) are the bold entry whose samples'
@@ -199,12 +205,14 @@ def classify_patterns(
     -----
     Holds the sheet's ink as float32 plus an 8-bit ridge raster, int16 markers and the
     labels (about 9 bytes per pixel; finding the streets needs about 30 for a moment, for
-    its distance transforms and their indices, and the bold strokes, dotted lines and a
-    stipple about 20); spectra are kept per cell only. About 11 to
+    its distance transforms and their indices, the band's line energies about 40 (the
+    Hessian and a direction's answer per pixel; 4.5 are kept to step 9), and the bold
+    strokes, dotted lines and a stipple about 20); spectra are kept per cell only. About 11 to
     18 s for an 8.7 Mpx sheet with a 48-pixel window on 2 shared cores (one FFT per cell
     and window is most of it; finding the streets takes about 2 s, the bold hatching 3 s
     where the key has some, a stipple 1.5 s where the key has one, the zone letters 1 s,
-    marked paper 0.13 s where the key has such an entry).
+    marked paper 0.13 s where the key has such an entry, reading the edge band per pixel
+    about 3 s).
 
     Examples
     --------
@@ -232,6 +240,7 @@ def classify_patterns(
     textured = _textured(patches, solid_entry, model.blank)
     half_width = _stroke_half_width(patches, textured)
     ridge = boundary_ridges(ink, texture_ink, streets, grids[0].window, extent, half_width)
+    energy = line_energy(texture_ink, half_width, model.scale)
     del texture_ink, streets, features
     coarse = np.argmax(cells, axis=-1).astype(np.uint8) + 1
     solid = None if solid_entry is None else solid_layer(ink, patches, solid_entry, model.scale)
@@ -262,7 +271,7 @@ def classify_patterns(
     sure = cells.max(axis=-1) >= _MARKER
     if solid is not None:  # a window over a fill's edge sees bars: no texture of its own
         sure &= (window_share(solid[1], model.scale) <= _FILL_EDGE) | (coarse == solid[0])
-    labels, refined = refine_edges(coarse, sure, ridge, model.scale, named)
+    labels, refined = refine_edges(coarse, sure, ridge, model.scale, named, energy)
     labels = overlay(labels, bold)
     if solid is not None:
         labels = keep_solid_ink(labels, solid, ridge)

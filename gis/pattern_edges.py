@@ -8,8 +8,9 @@ from scipy import ndimage
 from skimage.segmentation import watershed
 
 from gis.components import long_parts
+from gis.pattern_band import LineEnergy, band_markers
 from gis.pattern_dots import dotted_lines
-from gis.texture import F32, TextureScale
+from gis.texture import F32, TextureScale, upsample
 from gis.types import LabelArray
 
 _RIDGE_SIGMAS: Final = (1.0, 4.0)  # difference of Gaussians that makes printed lines ridges
@@ -59,12 +60,14 @@ def refine_edges(
     ridge: npt.NDArray[np.uint8],
     scale: TextureScale,
     fixed: npt.NDArray[np.bool_] | None = None,
+    energy: LineEnergy | None = None,
 ) -> tuple[LabelArray, int]:
     """Move class edges onto printed lines: a watershed in a band around every edge.
 
     The band is half a window around each change of class, plus the cells not `sure`
     (windows that straddle two textures look like neither); off-map cells are always sure.
-    `fixed` cells keep their class even on an edge.
+    `fixed` cells keep their class even on an edge. With the lines' `energy`, band pixels
+    whose lines clearly name a nearby class are marked first (`gis.pattern_band`).
     """
     step = scale.step
     edges = np.zeros(coarse.shape, bool)
@@ -80,8 +83,11 @@ def refine_edges(
     markers = coarse.astype(np.int16) + 1  # 1 is off the map, so 0 can mean "unknown"
     markers[band] = 0
     full = upsample(markers, step, ridge.shape).astype(np.int16)
+    refined = int(np.count_nonzero(full == 0))
+    if energy is not None:
+        full = band_markers(full, energy, scale.window)
     labels: LabelArray = (flood(ridge, full) - 1).astype(np.uint8)
-    return labels, int(np.count_nonzero(full == 0))
+    return labels, refined
 
 
 def flood(ridge: npt.NDArray[np.uint8], markers: npt.NDArray[np.int16]) -> npt.NDArray[np.int16]:
@@ -136,11 +142,3 @@ def keep_solid_ink(
     flooded[flooded <= 0] = value + 1
     kept: LabelArray = (flooded - 1).astype(np.uint8)
     return kept
-
-
-def upsample(
-    cells: npt.NDArray[np.generic], step: int, shape: tuple[int, int]
-) -> npt.NDArray[np.generic]:
-    """Repeat each cell `step` times both ways, cropped to the pixel `shape`."""
-    full = np.repeat(np.repeat(cells, step, axis=0), step, axis=1)
-    return full[: shape[0], : shape[1]]

@@ -102,3 +102,11 @@ def fit_scale(ink_samples: list[F32]) -> TextureScale:
     window = int(np.clip(round(2.5 * period), 12, 96))
     step = max(2, window // 6)
     return TextureScale(round(period, 2), window, step)
+
+
+def upsample(
+    cells: npt.NDArray[np.generic], step: int, shape: tuple[int, int]
+) -> npt.NDArray[np.generic]:
+    """Repeat each cell `step` times both ways, cropped to the pixel `shape`."""
+    full = np.repeat(np.repeat(cells, step, axis=0), step, axis=1)
+    return full[: shape[0], : shape[1]]

@@ -53,7 +53,9 @@ from gis.texture_spectrum import ORIENTATIONS, grid_spectra, make_grid, patch_sp
 # by a line beyond that runs along it, and casings that do (not a dot screen's dots): 0.971,
 # 0.965, 0.946, 0.978 (0-8 0.962, 9-17 0.968; seed 4 0.911 -> 0.923, seed 10 0.902 -> 0.965).
 # With the far casing of an off-centre corridor no longer a line beyond it: 0.957, 0.968,
-# 0.946, 0.978 (0-8 0.960, 9-17 0.957: seed 10 back to 0.896; bench sheets 0.970).
+# 0.946, 0.978 (0-8 0.960, 9-17 0.957: seed 10 back to 0.896; bench sheets 0.970). With the
+# edge band read per pixel by its lines' directions (gis.pattern_band): 0.949, 0.966, 0.976,
+# 0.978 (0-8 0.966, 9-17 0.960).
 FLOORS = {0: 0.92, 1: 0.92, 2: 0.93, 3: 0.92}
 
 
