@@ -205,8 +205,8 @@ def classify_patterns(
     -----
     Holds the sheet's ink as float32 plus an 8-bit ridge raster, int16 markers and the
     labels (about 9 bytes per pixel; finding the streets needs about 30 for a moment, for
-    its distance transforms and their indices, the band's line energies about 40 (the
-    Hessian and a direction's answer per pixel; 4.5 are kept to step 9), and the bold
+    its distance transforms and their indices, the band's line energies about 20 (their
+    planes, read in strips; 4.5 are kept to step 9), and the bold
     strokes, dotted lines and a stipple about 20); spectra are kept per cell only. About 11 to
     18 s for an 8.7 Mpx sheet with a 48-pixel window on 2 shared cores (one FFT per cell
     and window is most of it; finding the streets takes about 2 s, the bold hatching 3 s

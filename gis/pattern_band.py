@@ -30,6 +30,9 @@ TYPICAL: Final = 21.67
 """Largest squared Mahalanobis distance from its class's model of a pixel it marks: the
 chi-squared 0.99 quantile for the DIRECTIONS + 1 features (a thick line fits no class)."""
 
+STRIP_ROWS: Final = 512
+"""Rows of the sheet whose line energies are measured at once."""
+
 _FLOOR: Final = 1e-3  # added to the energies before their logarithm
 _RIDGE: Final = 0.05  # added to each covariance's diagonal (log-energy units squared)
 _TRAIN: Final = 30_000  # most pixels a class's model is fitted on
@@ -59,15 +62,42 @@ class LineEnergy:
     wide: npt.NDArray[np.bool_]
 
 
-def line_energy(ink: F32, line_sigma: float, scale: TextureScale) -> LineEnergy:
+def line_energy(
+    ink: F32, line_sigma: float, scale: TextureScale, *, strip_rows: int = STRIP_ROWS
+) -> LineEnergy:
     """Measure the printed lines' energy in each direction, around every few pixels.
 
     A line of width about ``2 * line_sigma`` answers the second derivative across it
     (a Gaussian's Hessian, steered to each direction). The answers are averaged over
-    blocks of a third of a pattern period, then smoothed over about a period.
+    blocks of a third of a pattern period, then smoothed over about a period. The sheet is
+    read in strips of about `strip_rows` rows (the answers are the same; only a strip's
+    Hessian is held at a time).
     """
     step = max(1, int(scale.period // 3))
     ink = _whole_blocks(ink, step)
+    rows = max(step, strip_rows // step * step)
+    margin = step * ceil((4 * line_sigma + 1) / step)  # the Hessian kernels' reach
+    blocks = np.empty((DIRECTIONS + 1, ink.shape[0] // step, ink.shape[1] // step), np.float32)
+    for top in range(0, ink.shape[0], rows):
+        low, high = max(0, top - margin), min(ink.shape[0], top + rows + margin)
+        planes = _strip_planes(ink[low:high], line_sigma, step)
+        start, count = (top - low) // step, min(rows, ink.shape[0] - top) // step
+        blocks[:, top // step : top // step + count] = planes[:, start : start + count]
+    for plane in blocks:  # smoothed in place
+        ndimage.gaussian_filter(plane, scale.period / step, output=plane)
+    blocks += _FLOOR
+    np.log(blocks, out=blocks)
+    values = np.ascontiguousarray(np.moveaxis(blocks, 0, -1), dtype=np.float16)
+    del blocks
+    reach = max(1, ceil((line_sigma + 0.5 + scale.period / 2) / step))
+    wide = ndimage.binary_dilation(
+        _block_any(_wide_cores(ink, line_sigma + 0.5), step), iterations=reach
+    )
+    return LineEnergy(values, step, scale.period, wide)
+
+
+def _strip_planes(ink: F32, line_sigma: float, step: int) -> F32:
+    """(DIRECTIONS + 1, rows, cols) block means of each direction's line answer and the ink."""
     xx, xy, yy = (
         ndimage.gaussian_filter(ink, line_sigma, order=order) for order in ((0, 2), (1, 1), (2, 0))
     )
@@ -80,18 +110,9 @@ def line_energy(ink: F32, line_sigma: float, scale: TextureScale) -> LineEnergy:
         across -= np.multiply(xy, 2 * nx * ny, out=term)
         across -= np.multiply(yy, ny * ny, out=term)
         planes.append(_block_mean(np.maximum(across, 0, out=across), step))
-    del xx, xy, yy, across, term
     planes.append(_block_mean(ink, step))
-    sigma = scale.period / step
-    values = np.stack([ndimage.gaussian_filter(p, sigma) for p in planes], axis=-1)
-    del planes
-    values += _FLOOR
-    np.log(values, out=values)
-    reach = max(1, ceil((line_sigma + 0.5 + scale.period / 2) / step))
-    wide = ndimage.binary_dilation(
-        _block_any(_wide_cores(ink, line_sigma + 0.5), step), iterations=reach
-    )
-    return LineEnergy(values.astype(np.float16), step, scale.period, wide)
+    stacked: F32 = np.stack(planes)
+    return stacked
 
 
 def band_markers(

@@ -51,3 +51,10 @@ def test_a_band_without_models_is_left_undecided():
     markers[:, :2] = 2  # too few marked pixels to model the class
     marked = band_markers(markers, line_energy(ink, 1.0, SCALE), SCALE.window)
     assert (marked[:, 2:] == 0).all()
+
+
+def test_strips_give_the_whole_sheet_s_energies():
+    ink = np.random.default_rng(4).random((103, 90)).astype(np.float32)  # rows not whole blocks
+    whole = line_energy(ink, 1.0, SCALE, strip_rows=10_000)
+    strips = line_energy(ink, 1.0, SCALE, strip_rows=16)
+    assert np.array_equal(whole.values, strips.values) and np.array_equal(whole.wide, strips.wide)
