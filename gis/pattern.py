@@ -203,16 +203,15 @@ def classify_patterns(
 
     Notes
     -----
-    Holds the sheet's ink as float32 plus an 8-bit ridge raster, int16 markers and the
-    labels (about 9 bytes per pixel; finding the streets needs about 30 for a moment, for
-    its distance transforms and their indices, the band's line energies about 20 (their
-    planes, read in strips; 4.5 are kept to step 9), and the bold
-    strokes, dotted lines and a stipple about 20); spectra are kept per cell only. About 11 to
-    18 s for an 8.7 Mpx sheet with a 48-pixel window on 2 shared cores (one FFT per cell
-    and window is most of it; finding the streets takes about 2 s, the bold hatching 3 s
-    where the key has some, a stipple 1.5 s where the key has one, the zone letters 1 s,
-    marked paper 0.13 s where the key has such an entry, reading the edge band per pixel
-    about 3 s).
+    Holds the sheet's ink as float32 plus an 8-bit ridge raster, int16 markers, the labels
+    and the edge band's line energies (about 14 bytes per pixel; finding the streets needs
+    about 30 for a moment, for its distance transforms and their indices, the line energies
+    about 20, read in strips, and the bold strokes, dotted lines and a stipple about 20);
+    spectra are kept per cell only. About 13 to 20 s for an 8.7 Mpx sheet with a 48-pixel
+    window on 2 shared cores, 27 s on a slower pair (one FFT per cell and window is most of
+    it; finding the streets takes about 2 s, the bold hatching 3 s where the key has some, a
+    stipple 1.5 s where the key has one, the zone letters 1 s, marked paper 0.13 s where the
+    key has such an entry, reading the edge band per pixel about 2.5 s).
 
     Examples
     --------
