@@ -42,7 +42,7 @@ from gis.pattern_solid import solid_class
 from gis.pattern_streets import fill_streets, street_mask
 from gis.raster import ArrayScan, Scan
 from gis.strokes import stroke_half_width
-from gis.texture import F32, InkLevels, TextureScale, upsample, window_share
+from gis.texture import F32, InkLevels, TextureScale, reduce_blocks, upsample, window_share
 from gis.texture_spectrum import SpectrumGrid, grid_spectra, patch_spectra
 from gis.types import LabelArray, RGBImage
 
@@ -383,11 +383,11 @@ def _outside_cells(
 ) -> npt.NDArray[np.bool_]:
     step = model.scale.step
     if extent is not None:
-        result: npt.NDArray[np.bool_] = _block_max(extent.view(np.uint8), step) == 0
+        result: npt.NDArray[np.bool_] = reduce_blocks(extent, step, np.max) == 0
         return result
     if model.blank is None:
         return np.zeros(coarse.shape, bool)
-    lines = _block_max(ridge, step) > _LINE_LEVEL * 255
+    lines = reduce_blocks(ridge, step, np.max) > _LINE_LEVEL * 255
     paper = (coarse == model.blank) & ~lines
     components, _ = ndimage.label(paper)
     edge = np.concatenate([components[0], components[-1], components[:, 0], components[:, -1]])
@@ -398,11 +398,3 @@ def _outside_cells(
         touching[components], mask=coarse == model.blank
     )
     return grown
-
-
-def _block_max(raster: npt.NDArray[np.uint8], step: int) -> npt.NDArray[np.uint8]:
-    height, width = raster.shape
-    rows, cols = -(-height // step), -(-width // step)
-    padded = np.pad(raster, ((0, rows * step - height), (0, cols * step - width)))
-    result: npt.NDArray[np.uint8] = padded.reshape(rows, step, cols, step).max(axis=(1, 3))
-    return result

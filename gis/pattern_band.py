@@ -18,9 +18,10 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 from scipy import ndimage
+from skimage.morphology import disk
 
-from gis.strokes import INKED
-from gis.texture import F32, TextureScale, upsample
+from gis.strokes import stroke_cores
+from gis.texture import F32, TextureScale, reduce_blocks, upsample
 
 DIRECTIONS: Final = 8
 """Directions of the line energies, evenly over 180 degrees."""
@@ -91,7 +92,7 @@ def line_energy(
     del blocks
     reach = max(1, ceil((line_sigma + 0.5 + scale.period / 2) / step))
     wide = ndimage.binary_dilation(
-        _block_any(_wide_cores(ink, line_sigma + 0.5), step), iterations=reach
+        reduce_blocks(stroke_cores(ink, line_sigma + 0.5), step, np.any), iterations=reach
     )
     return LineEnergy(values, step, scale.period, wide)
 
@@ -109,8 +110,8 @@ def _strip_planes(ink: F32, line_sigma: float, step: int) -> F32:
         np.multiply(xx, -nx * nx, out=across)
         across -= np.multiply(xy, 2 * nx * ny, out=term)
         across -= np.multiply(yy, ny * ny, out=term)
-        planes.append(_block_mean(np.maximum(across, 0, out=across), step))
-    planes.append(_block_mean(ink, step))
+        planes.append(reduce_blocks(np.maximum(across, 0, out=across), step, np.mean))
+    planes.append(reduce_blocks(ink, step, np.mean))
     stacked: F32 = np.stack(planes)
     return stacked
 
@@ -179,7 +180,7 @@ def _scores(
 
 def _open(named: npt.NDArray[np.int16], radius: int) -> npt.NDArray[np.int16]:
     """Keep each class's marked cells only where a disc of `radius` cells fits inside them."""
-    disc = np.hypot(*np.mgrid[-radius : radius + 1, -radius : radius + 1]) <= radius
+    disc = disk(radius)  # type: ignore[no-untyped-call]
     kept = np.zeros_like(named)
     for value in np.unique(named[named > 0]):
         rows, cols = np.nonzero(named == value)
@@ -219,31 +220,3 @@ def _whole_blocks(raster: F32, step: int) -> F32:
         return raster
     padded: F32 = np.pad(raster, ((0, extra[0]), (0, extra[1])), mode="edge")
     return padded
-
-
-def _block_mean(raster: F32, step: int) -> F32:
-    """Average each `step` by `step` block of a raster of whole blocks."""
-    height, width = raster.shape
-    blocks = raster.reshape(height // step, step, width // step, step)
-    result: F32 = blocks.sum(axis=3, dtype=np.float32).sum(axis=1) / np.float32(step * step)
-    return result
-
-
-def _block_any(mask: npt.NDArray[np.bool_], step: int) -> npt.NDArray[np.bool_]:
-    """Whether each `step` by `step` block of a mask of whole blocks holds a set pixel."""
-    height, width = mask.shape
-    blocks = mask.reshape(height // step, step, width // step, step)
-    found: npt.NDArray[np.bool_] = np.asarray(blocks.any(axis=(1, 3)))
-    return found
-
-
-def _wide_cores(ink: F32, radius: float) -> npt.NDArray[np.bool_]:
-    """Find the printed pixels farther than `radius` from paper.
-
-    They are the cores of strokes wider than twice that: the lines of a pattern have none.
-    """
-    side = int(radius)
-    rows, cols = np.mgrid[-side : side + 1, -side : side + 1]
-    disc = np.hypot(rows, cols) <= radius
-    cores: npt.NDArray[np.bool_] = ndimage.binary_erosion(ink > INKED, structure=disc)
-    return cores

@@ -1,11 +1,13 @@
 """Ink levels and pattern scale of black-and-white plan sheets (spectra: `texture_spectrum`)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
 from scipy import ndimage
+from skimage.measure import block_reduce
 
 from gis.types import RGBImage
 
@@ -110,3 +112,19 @@ def upsample(
     """Repeat each cell `step` times both ways, cropped to the pixel `shape`."""
     full = np.repeat(np.repeat(cells, step, axis=0), step, axis=1)
     return full[: shape[0], : shape[1]]
+
+
+def reduce_blocks(
+    raster: npt.NDArray[Any], step: int, how: Callable[..., Any], fill: float = 0
+) -> npt.NDArray[Any]:
+    """Reduce each `step` by `step` block with `how` (np.mean, np.max, np.any...).
+
+    scikit-image's `block_reduce`; blocks the raster's edge cuts are filled out with `fill`.
+
+    >>> reduce_blocks(np.arange(6).reshape(2, 3), 2, np.max).tolist()
+    [[4, 5]]
+    """
+    reduced: npt.NDArray[Any] = block_reduce(  # type: ignore[no-untyped-call]
+        raster, (step, step), how, cval=fill
+    )
+    return reduced
